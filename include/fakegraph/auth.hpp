@@ -1,0 +1,168 @@
+// fakegraph: bearer tokens to principals, and the permission vocabulary.
+#pragma once
+
+#include <nlohmann/json.hpp>  // nlohmann::json (JWT claims)
+
+#include <initializer_list>  // std::initializer_list
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+#include "store.hpp"
+
+namespace fakegraph {
+
+/// Who is calling: a signed-in work/school user (delegated), an application (app-only),
+/// or a personal Microsoft account.
+struct principal {
+  enum class kind { user, application, personal_account };
+  kind type = kind::user;
+  std::string id;         // user id, or appId
+  std::string tenant_id;  // the token's tenant
+  std::vector<std::string> scopes;
+  std::vector<std::string> roles;
+
+  bool is_delegated() const noexcept { return type == kind::user; }
+  bool is_application() const noexcept { return type == kind::application; }
+};
+
+namespace detail {
+
+/// The personal Microsoft account (consumer) tenant.
+inline constexpr std::string_view msa_tenant = "9188040d-6c67-4c5b-b112-36a304b66dad";
+
+/// Either a principal or Graph's 401 message.
+struct auth_outcome {
+  std::optional<principal> who;
+  std::string message;  // the InvalidAuthenticationToken message when `who` is empty
+};
+
+inline auth_outcome auth_failure(std::string message) { return {std::nullopt, std::move(message)}; }
+
+inline std::vector<std::string> split_words(std::string_view s) {
+  std::vector<std::string> out;
+  for (auto w : split(s, ' '))
+    if (!w.empty()) out.emplace_back(w);
+  return out;
+}
+
+/// Reads an unsigned JWT (any signature: the fake does not verify it) the way Microsoft
+/// identity tokens carry claims: tid, oid, appid/azp, scp, roles, exp, nbf, idtyp, aud.
+inline auth_outcome from_jwt(const world_state& w, std::string_view raw, timestamp now) {
+  const auto parts = split(raw, '.');
+  const auto header = parts.size() == 3 ? base64_decode(parts[0]) : std::nullopt;
+  const auto payload = parts.size() == 3 ? base64_decode(parts[1]) : std::nullopt;
+  const nlohmann::json h = header ? nlohmann::json::parse(*header, nullptr, false) : nlohmann::json();
+  const nlohmann::json c = payload ? nlohmann::json::parse(*payload, nullptr, false) : nlohmann::json();
+  if (!h.is_object() || !c.is_object())
+    return auth_failure("CompactToken parsing failed with error code: 80049217");
+  auto claim = [&](const char* name) -> std::string {
+    auto it = c.find(name);
+    return it != c.end() && it->is_string() ? it->get<std::string>() : std::string();
+  };
+  auto time_claim = [&](const char* name) -> std::optional<timestamp> {
+    auto it = c.find(name);
+    if (it == c.end() || !it->is_number()) return std::nullopt;
+    return static_cast<timestamp>(it->get<double>() * 1000);
+  };
+  if (const auto exp = time_claim("exp"); exp && *exp <= now)
+    return auth_failure("Access token has expired or is not yet valid.");
+  if (const auto nbf = time_claim("nbf"); nbf && *nbf > now)
+    return auth_failure("Access token has expired or is not yet valid.");
+  if (c.contains("aud")) {
+    const std::string aud = claim("aud");
+    if (aud != "https://graph.microsoft.com" && aud != "https://graph.microsoft.com/" &&
+        aud != "00000003-0000-0000-c000-000000000000")
+      return auth_failure("Access token validation failure. Invalid audience.");
+  }
+  principal p;
+  p.tenant_id = claim("tid");
+  if (iequals(p.tenant_id, msa_tenant)) {
+    p.type = principal::kind::personal_account;
+    p.id = claim("oid");
+    p.scopes = split_words(claim("scp"));
+    return {p, {}};
+  }
+  if (!w.find_tenant(p.tenant_id)) return auth_failure("Access token validation failure.");
+  p.tenant_id = w.find_tenant(p.tenant_id)->id;
+  if (const auto roles = c.find("roles"); roles != c.end() && roles->is_array())
+    for (const auto& r : *roles)
+      if (r.is_string()) p.roles.push_back(r.get<std::string>());
+  p.scopes = split_words(claim("scp"));
+  const std::string idtyp = claim("idtyp");
+  // App-only tokens say idtyp=app; older ones are recognisable by having no scp claim.
+  const bool app = idtyp == "app" || (idtyp.empty() && !c.contains("scp"));
+  if (app) {
+    p.type = principal::kind::application;
+    std::string app_id = claim("appid");
+    if (app_id.empty()) app_id = claim("azp");
+    const application* a = w.find_application(app_id);
+    if (!a) return auth_failure("Access token validation failure.");
+    p.id = a->app_id;
+    p.scopes.clear();
+    return {p, {}};
+  }
+  const user* u = w.find_user(claim("oid"));
+  if (!u || !iequals(u->tenant_id, p.tenant_id)) return auth_failure("Access token validation failure.");
+  p.type = principal::kind::user;
+  p.id = u->id;
+  p.roles.clear();
+  return {p, {}};
+}
+
+/// Graph's first gate: the Authorization header to a principal, or a 401 message.
+inline auth_outcome authenticate(const world_state& w, std::string_view authorization, timestamp now) {
+  authorization = trim(authorization);
+  if (authorization.empty()) return auth_failure("Access token is empty.");
+  if (!istarts_with(authorization, "Bearer") ||
+      (authorization.size() > 6 && authorization[6] != ' '))
+    return auth_failure("CompactToken parsing failed with error code: 80049217");
+  const std::string_view raw = trim(authorization.substr(6));
+  if (raw.empty()) return auth_failure("Access token is empty.");
+  const auto it = w.tokens.find(std::string(raw));
+  if (it == w.tokens.end()) return from_jwt(w, raw, now);
+  const token& t = it->second;
+  if ((t.expires && *t.expires <= now) || (t.not_before && *t.not_before > now))
+    return auth_failure("Access token has expired or is not yet valid.");
+  principal p;
+  p.id = t.subject;
+  p.tenant_id = t.tenant_id;
+  p.scopes = t.scopes;
+  p.roles = t.roles;
+  p.type = t.type == token::kind::user          ? principal::kind::user
+           : t.type == token::kind::application ? principal::kind::application
+                                                : principal::kind::personal_account;
+  return {p, {}};
+}
+
+/// Whether any of `granted` is one of `accepted` (permission names ignore case).
+inline bool grants_any(const std::vector<std::string>& granted,
+                       std::initializer_list<std::string_view> accepted) {
+  for (const auto& g : granted)
+    for (const auto a : accepted)
+      if (iequals(g, a)) return true;
+  return false;
+}
+
+/// "A, B, C" as Graph lists permissions in its 403 messages.
+inline std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto& i : items) {
+    if (!out.empty()) out += sep;
+    out += i;
+  }
+  return out;
+}
+
+inline std::string join(std::initializer_list<std::string_view> items, std::string_view sep = ", ") {
+  std::string out;
+  for (const auto i : items) {
+    if (!out.empty()) out += sep;
+    out += i;
+  }
+  return out;
+}
+
+}  // namespace detail
+}  // namespace fakegraph

@@ -1,0 +1,212 @@
+// fakegraph: time. One clock per graph: fixed, steppable, or following the wall clock.
+#pragma once
+
+#include <atomic>       // std::atomic
+#include <chrono>       // std::chrono::system_clock, durations for advance()
+#include <cstdint>      // std::int64_t
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+
+namespace fakegraph {
+
+/// Milliseconds since 1970-01-01T00:00:00Z. Graph's timestamps carry at most milliseconds
+/// in the examples this fake reproduces, and an integer key keeps ordering exact.
+using timestamp = std::int64_t;
+
+namespace detail {
+
+// Howard Hinnant's days-from-civil algorithm: exact for the proleptic Gregorian calendar,
+// including year 1 (Graph's "0001-01-01T00:00:00Z" sentinel).
+inline std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
+  y -= m <= 2;
+  const std::int64_t era = (y >= 0 ? y : y - 399) / 400;
+  const auto yoe = static_cast<unsigned>(y - era * 400);
+  const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
+  const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+struct civil {
+  std::int64_t year;
+  unsigned month, day;
+};
+
+inline civil civil_from_days(std::int64_t z) noexcept {
+  z += 719468;
+  const std::int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+  const auto doe = static_cast<unsigned>(z - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const std::int64_t y = static_cast<std::int64_t>(yoe) + era * 400;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return {y + (m <= 2), m, d};
+}
+
+inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
+  return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
+}
+
+inline void put_digits(std::string& out, std::int64_t v, int width) {
+  std::string s = std::to_string(v < 0 ? -v : v);
+  if (s.size() < static_cast<std::size_t>(width))
+    s.insert(0, static_cast<std::size_t>(width) - s.size(), '0');
+  out += s;
+}
+
+}  // namespace detail
+
+/// Parses ISO-8601 `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; fractions beyond
+/// milliseconds are truncated. A missing zone is read as UTC (Graph's innerError dates
+/// and the .NET null-date sentinel come without one). nullopt when malformed.
+inline std::optional<timestamp> parse_time(std::string_view s) {
+  auto num = [&](std::size_t pos, std::size_t len) -> int {
+    if (pos + len > s.size()) return -1;
+    int v = 0;
+    for (std::size_t i = pos; i < pos + len; ++i) {
+      if (s[i] < '0' || s[i] > '9') return -1;
+      v = v * 10 + (s[i] - '0');
+    }
+    return v;
+  };
+  if (s.size() < 19 || s[4] != '-' || s[7] != '-' || (s[10] != 'T' && s[10] != 't') ||
+      s[13] != ':' || s[16] != ':')
+    return std::nullopt;
+  const int y = num(0, 4), mo = num(5, 2), d = num(8, 2), h = num(11, 2), mi = num(14, 2),
+            se = num(17, 2);
+  if (y < 1 || mo < 1 || mo > 12 || d < 1 || d > 31 || h < 0 || h > 23 || mi < 0 || mi > 59 ||
+      se < 0 || se > 59)
+    return std::nullopt;
+  static constexpr int month_days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+  if (d > month_days[mo - 1] || (mo == 2 && d == 29 && !leap)) return std::nullopt;
+  std::size_t pos = 19;
+  std::int64_t millis = 0;
+  if (pos < s.size() && s[pos] == '.') {
+    ++pos;
+    int digits = 0;
+    while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
+      if (digits < 3) millis = millis * 10 + (s[pos] - '0');
+      ++digits;
+      ++pos;
+    }
+    if (digits == 0) return std::nullopt;
+    for (int i = digits; i < 3; ++i) millis *= 10;
+  }
+  std::int64_t offset_minutes = 0;
+  if (pos < s.size()) {
+    if ((s[pos] == 'Z' || s[pos] == 'z') && pos + 1 == s.size()) {
+      pos = s.size();
+    } else if ((s[pos] == '+' || s[pos] == '-') && pos + 6 == s.size() && s[pos + 3] == ':') {
+      const int oh = num(pos + 1, 2), om = num(pos + 4, 2);
+      if (oh < 0 || oh > 23 || om < 0 || om > 59) return std::nullopt;
+      offset_minutes = (s[pos] == '+' ? 1 : -1) * (oh * 60 + om);
+      pos = s.size();
+    } else {
+      return std::nullopt;
+    }
+  }
+  const std::int64_t days = detail::days_from_civil(y, static_cast<unsigned>(mo),
+                                                    static_cast<unsigned>(d));
+  return ((days * 24 + h) * 60 + mi - offset_minutes) * 60000 + se * 1000 + millis;
+}
+
+/// Graph's wire format: UTC with `Z`, the fraction without trailing zeros, none when whole
+/// (`2020-12-04T23:10:28.51Z`, `0001-01-01T00:00:00Z`).
+inline std::string format_time(timestamp t) {
+  const std::int64_t days = detail::floor_div(t, 86400000);
+  std::int64_t rest = t - days * 86400000;
+  const detail::civil c = detail::civil_from_days(days);
+  std::string out;
+  out.reserve(24);
+  detail::put_digits(out, c.year, 4);
+  out += '-';
+  detail::put_digits(out, c.month, 2);
+  out += '-';
+  detail::put_digits(out, c.day, 2);
+  out += 'T';
+  detail::put_digits(out, rest / 3600000, 2);
+  rest %= 3600000;
+  out += ':';
+  detail::put_digits(out, rest / 60000, 2);
+  rest %= 60000;
+  out += ':';
+  detail::put_digits(out, rest / 1000, 2);
+  std::int64_t ms = rest % 1000;
+  if (ms != 0) {
+    std::string frac;
+    detail::put_digits(frac, ms, 3);
+    while (frac.back() == '0') frac.pop_back();
+    out += '.';
+    out += frac;
+  }
+  out += 'Z';
+  return out;
+}
+
+/// innerError's format: whole seconds, no zone (`2022-09-27T20:06:44`).
+inline std::string format_time_seconds(timestamp t) {
+  std::string s = format_time(detail::floor_div(t, 1000) * 1000);
+  s.pop_back();
+  return s;
+}
+
+/// The month a timestamp falls in, as `YYYY-MM` (the evaluation quota's period).
+inline std::string month_of(timestamp t) { return format_time(t).substr(0, 7); }
+
+/// The .NET null date Graph writes for "never": 0001-01-01T00:00:00Z.
+inline constexpr timestamp null_date = -62135596800000;
+
+/// The clock every time-dependent rule reads (token expiry, the evaluation month, the
+/// 21-day window for deleted messages, default timestamps, throttling windows).
+///
+/// Fixed when a seed gives `settings.now` or code calls `set()`; otherwise the wall clock.
+/// `advance()` steps either kind. Safe to use from many threads.
+class clock {
+ public:
+  /// Follows the wall clock.
+  clock() = default;
+  /// Fixed at `now` until set or advanced.
+  explicit clock(timestamp now) : fixed_(true), now_(now) {}
+
+  clock(const clock& other) noexcept
+      : fixed_(other.fixed_.load()), now_(other.now_.load()), offset_(other.offset_.load()) {}
+  clock& operator=(const clock& other) noexcept {
+    fixed_ = other.fixed_.load();
+    now_ = other.now_.load();
+    offset_ = other.offset_.load();
+    return *this;
+  }
+
+  timestamp now() const noexcept {
+    if (fixed_) return now_;
+    const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
+        std::chrono::system_clock::now().time_since_epoch());
+    return wall.count() + offset_;
+  }
+
+  /// Fixes the clock at `t`.
+  void set(timestamp t) noexcept {
+    now_ = t;
+    fixed_ = true;
+  }
+
+  /// Moves the clock forward (or back, with a negative duration).
+  template <class Rep, class Period>
+  void advance(std::chrono::duration<Rep, Period> d) noexcept {
+    const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
+    if (fixed_) now_ += ms;
+    else offset_ += ms;
+  }
+
+  bool is_fixed() const noexcept { return fixed_; }
+
+ private:
+  std::atomic<bool> fixed_{false};
+  std::atomic<timestamp> now_{0};
+  std::atomic<timestamp> offset_{0};
+};
+
+}  // namespace fakegraph

@@ -1,0 +1,408 @@
+// fakegraph: List chats — GET /chats, /me/chats, /users/{id | userPrincipalName}/chats.
+#pragma once
+
+#include <nlohmann/json.hpp>  // nlohmann::ordered_json
+
+#include <algorithm>    // std::sort, std::find_if
+#include <functional>   // std::function
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <vector>       // std::vector
+
+#include "detail/odata.hpp"
+#include "detail/paging.hpp"
+#include "detail/router.hpp"
+
+namespace fakegraph::detail {
+
+inline constexpr int list_chats_page_size = 20;     // what Graph sends without $top
+inline constexpr std::size_t members_per_chat = 25; // the documented $expand=members cap
+inline constexpr std::size_t max_filter_length = 4096;
+
+using chat_predicate = std::function<bool(const stored_chat&)>;
+
+inline constexpr std::string_view chat_filters_supported =
+    "Supported on chats: chatType eq '…', topic eq '…', id eq '…', id in ('…', …), "
+    "members/any(m: m/displayName eq '…'), "
+    "members/any(m: m/microsoft.graph.aadUserConversationMember/userId eq '…'), "
+    "installedApps/any(a: a/teamsApp/id eq '…'), joined with and, or, not and parentheses.";
+
+/// A $filter the chats endpoint cannot serve; the message becomes Graph's 400.
+struct unsupported_filter {
+  std::string message;
+};
+
+/// Turns a parsed $filter into a predicate over chats, or throws unsupported_filter.
+/// `lambda` names the collection a lambda body ranges over ("members", "installedApps").
+class chat_filter_compiler {
+ public:
+  explicit chat_filter_compiler(const world_state& w) : w_(w) {}
+
+  chat_predicate compile(const odata::node& n) {
+    using k = odata::node::kind;
+    switch (n.type) {
+      case k::and_: {
+        auto a = compile(*n.children[0]);
+        auto b = compile(*n.children[1]);
+        return [a, b](const stored_chat& c) { return a(c) && b(c); };
+      }
+      case k::or_: {
+        auto a = compile(*n.children[0]);
+        auto b = compile(*n.children[1]);
+        return [a, b](const stored_chat& c) { return a(c) || b(c); };
+      }
+      case k::not_: {
+        auto a = compile(*n.children[0]);
+        return [a](const stored_chat& c) { return !a(c); };
+      }
+      case k::compare: return compare(n);
+      case k::in: return in(n);
+      case k::any: return lambda(n);
+      case k::all: break;
+    }
+    throw unsupported_filter{"the 'all' operator is not supported"};
+  }
+
+ private:
+  static std::string expect_string(const odata::node& n, const odata::literal& v) {
+    if (v.type != odata::literal::kind::string)
+      throw unsupported_filter{"'" + n.path + "' is compared with " + odata::to_string(v) +
+                               ", but takes a quoted string"};
+    return v.text;
+  }
+  static void expect_eq(const odata::node& n) {
+    if (n.op != odata::cmp_op::eq)
+      throw unsupported_filter{"the operator '" + std::string(odata::to_string(n.op)) + "' is not supported on '" +
+                               n.path + "' (only eq)"};
+  }
+
+  chat_predicate compare(const odata::node& n) {
+    expect_eq(n);
+    if (n.path == "chatType") {
+      const std::string v = expect_string(n, n.value);
+      const auto t = parse_chat_type(v);
+      if (!t) throw unsupported_filter{"'" + v + "' is not a chatType (accepted: oneOnOne, group, meeting)"};
+      return [t](const stored_chat& c) { return c.data.type == *t; };
+    }
+    if (n.path == "topic") {
+      if (n.value.type == odata::literal::kind::null)
+        return [](const stored_chat& c) { return !c.data.topic.has_value(); };
+      const std::string v = expect_string(n, n.value);
+      return [v](const stored_chat& c) { return c.data.topic && *c.data.topic == v; };
+    }
+    if (n.path == "id") {
+      const std::string v = expect_string(n, n.value);
+      return [v](const stored_chat& c) { return c.data.id == v; };
+    }
+    throw unsupported_filter{"the property '" + n.path + "' is not supported"};
+  }
+
+  chat_predicate in(const odata::node& n) {
+    if (n.path != "id") throw unsupported_filter{"'in' is supported on 'id' only, not on '" + n.path + "'"};
+    std::vector<std::string> ids;
+    for (const auto& v : n.values) ids.push_back(expect_string(n, v));
+    return [ids](const stored_chat& c) { return std::find(ids.begin(), ids.end(), c.data.id) != ids.end(); };
+  }
+
+  // members/any(m: <body>) and installedApps/any(a: <body>); the body may combine
+  // member (or app) comparisons with and/or/not.
+  chat_predicate lambda(const odata::node& n) {
+    if (n.path == "members") {
+      if (n.children.empty()) return [](const stored_chat& c) { return !c.data.members.empty(); };
+      auto body = member_body(*n.children[0], n.variable);
+      return [body](const stored_chat& c) {
+        return std::any_of(c.data.members.begin(), c.data.members.end(), body);
+      };
+    }
+    if (n.path == "installedApps") {
+      if (n.children.empty()) return [](const stored_chat& c) { return !c.data.installed_apps.empty(); };
+      auto body = app_body(*n.children[0], n.variable);
+      return [body](const stored_chat& c) {
+        return std::any_of(c.data.installed_apps.begin(), c.data.installed_apps.end(), body);
+      };
+    }
+    throw unsupported_filter{"lambda operators are supported on 'members' and 'installedApps', not on '" +
+                             n.path + "'"};
+  }
+
+  template <class Leaf, class Item>
+  std::function<bool(const Item&)> body_of(const odata::node& n, const Leaf& leaf) {
+    using k = odata::node::kind;
+    if (n.type == k::and_ || n.type == k::or_) {
+      auto a = body_of<Leaf, Item>(*n.children[0], leaf);
+      auto b = body_of<Leaf, Item>(*n.children[1], leaf);
+      const bool both = n.type == k::and_;
+      return [a, b, both](const Item& i) { return both ? (a(i) && b(i)) : (a(i) || b(i)); };
+    }
+    if (n.type == k::not_) {
+      auto a = body_of<Leaf, Item>(*n.children[0], leaf);
+      return [a](const Item& i) { return !a(i); };
+    }
+    if (n.type != k::compare) throw unsupported_filter{"nested lambdas and 'in' are not supported inside any()"};
+    expect_eq(n);
+    return leaf(n);
+  }
+
+  std::function<bool(const chat_member&)> member_body(const odata::node& n, const std::string& var) {
+    const world_state& w = w_;
+    auto leaf = [&](const odata::node& c) -> std::function<bool(const chat_member&)> {
+      const std::string v = expect_string(c, c.value);
+      if (c.path == var + "/displayName")
+        return [&w, v](const chat_member& m) {
+          const user* u = w.find_user(m.user_id);
+          return u && u->display_name == v;
+        };
+      if (c.path == var + "/microsoft.graph.aadUserConversationMember/userId")
+        return [v](const chat_member& m) { return iequals(m.user_id, v); };
+      throw unsupported_filter{"the member property '" + c.path + "' is not supported (use " + var +
+                               "/displayName or " + var + "/microsoft.graph.aadUserConversationMember/userId)"};
+    };
+    return body_of<decltype(leaf), chat_member>(n, leaf);
+  }
+
+  std::function<bool(const std::string&)> app_body(const odata::node& n, const std::string& var) {
+    auto leaf = [&](const odata::node& c) -> std::function<bool(const std::string&)> {
+      const std::string v = expect_string(c, c.value);
+      if (c.path == var + "/teamsApp/id") return [v](const std::string& app) { return iequals(app, v); };
+      throw unsupported_filter{"the installedApps property '" + c.path + "' is not supported (use " + var +
+                               "/teamsApp/id)"};
+    };
+    return body_of<decltype(leaf), std::string>(n, leaf);
+  }
+
+  const world_state& w_;
+};
+
+/// What $expand asked for, in the order asked (it shapes @odata.context).
+struct chat_expansion {
+  bool members = false;
+  bool preview = false;
+  std::vector<std::string> order;
+};
+
+inline std::optional<response> read_chat_expand(const endpoint_call& call, const query_options& q,
+                                                chat_expansion& out) {
+  const std::string* raw = q.get("$expand");
+  if (!raw) return std::nullopt;
+  for (auto item : split(*raw, ',')) {
+    item = trim(item);
+    if (iequals(item, "members") && !out.members) {
+      out.members = true;
+      out.order.emplace_back("members");
+    } else if (iequals(item, "lastMessagePreview") && !out.preview) {
+      out.preview = true;
+      out.order.emplace_back("lastMessagePreview");
+    } else if (iequals(item, "members") || iequals(item, "lastMessagePreview")) {
+      return graph_error(call.ctx, 400, "BadRequest",
+                         "The property '" + std::string(item) + "' is expanded more than once in $expand.");
+    } else {
+      static constexpr std::string_view navigation[] = {"installedApps", "messages", "permissionGrants",
+                                                        "pinnedMessages", "tabs", "targetedMessages"};
+      bool known = false;
+      for (const auto nav : navigation) known = known || iequals(item, nav);
+      const std::string name(item);
+      if (name.find('(') != std::string::npos)
+        return graph_error(call.ctx, 400, "BadRequest",
+                           "Nested query options in $expand ('" + name +
+                               "') are not supported. Supported: $expand=members, lastMessagePreview or both.");
+      return graph_error(call.ctx, 400, "BadRequest",
+                         (known ? "Expand is not allowed for property '" + name + "' according to the entity schema."
+                                : "Could not find a property named '" + name + "' on type 'microsoft.graph.chat'.") +
+                             " Supported: $expand=members, lastMessagePreview or both.");
+    }
+  }
+  return std::nullopt;
+}
+
+/// `$orderby`: only `lastMessagePreview/createdDateTime desc`.
+inline std::optional<response> read_chat_orderby(const endpoint_call& call, const query_options& q,
+                                                 bool& by_preview) {
+  by_preview = false;
+  const std::string* raw = q.get("$orderby");
+  if (!raw) return std::nullopt;
+  std::vector<std::string_view> words;
+  for (auto w : split(trim(*raw), ' '))
+    if (!w.empty()) words.push_back(w);
+  const std::string hint = " Supported: $orderby=lastMessagePreview/createdDateTime desc.";
+  if (words.empty() || words.size() > 2 || words[0].find(',') != std::string_view::npos ||
+      (words.size() == 2 && words[1].find(',') != std::string_view::npos))
+    return graph_error(call.ctx, 400, "BadRequest",
+                       "The $orderby value '" + *raw + "' is not supported: order by one property." + hint);
+  if (!iequals(words[0], "lastMessagePreview/createdDateTime"))
+    return graph_error(call.ctx, 400, "BadRequest",
+                       "Ordering by '" + std::string(words[0]) + "' is not supported." + hint);
+  if (words.size() == 1 || iequals(words[1], "asc"))
+    return graph_error(call.ctx, 400, "BadRequest", "Ascending direction is not supported." + hint);
+  if (!iequals(words[1], "desc"))
+    return graph_error(call.ctx, 400, "BadRequest",
+                       "'" + std::string(words[1]) + "' is not an order direction." + hint);
+  by_preview = true;
+  return std::nullopt;
+}
+
+/// Who may call which List chats route, per the permission table and design decisions.
+inline std::optional<response> check_list_chats_access(const endpoint_call& call) {
+  const principal& who = call.who;
+  if (who.is_application()) {
+    if (call.where.me)
+      return graph_error(call.ctx, 400, "BadRequest", "/me request is only valid with delegated authentication flow.");
+    if (call.where.all_chats)
+      return graph_error(call.ctx, 400, "BadRequest",
+                         "List chats is only supported in delegated (on-behalf-of user) context. With application "
+                         "permissions use /users/{id | userPrincipalName}/chats.");
+    if (!grants_any(who.roles, {"Chat.ReadBasic.All", "Chat.Read.All", "Chat.ReadWrite.All"}))
+      return graph_error(call.ctx, 403, "Forbidden",
+                         "Missing role permissions on the request. API required one of 'Chat.ReadBasic.All, "
+                         "Chat.Read.All, Chat.ReadWrite.All'. Roles on the request '" + join(who.roles) + "'");
+    return std::nullopt;
+  }
+  if (!grants_any(who.scopes, {"Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"}))
+    return graph_error(call.ctx, 403, "Forbidden",
+                       "Missing scope permissions on the request. API requires one of 'Chat.ReadBasic, Chat.Read, "
+                       "Chat.ReadWrite'. Scopes on the request '" + join(who.scopes) + "'");
+  return std::nullopt;
+}
+
+/// One candidate row of the result: the chat and its sort key.
+struct chat_row {
+  const stored_chat* chat;
+  const stored_message* preview;  // as of the walk's start
+};
+
+inline response list_chats(const endpoint_call& call) {
+  if (auto e = check_list_chats_access(call)) return *e;
+  query_options q;
+  if (auto e = read_query_options(call, {"$top", "$filter", "$expand", "$orderby", "$skiptoken"}, q)) return *e;
+  int top = 0;
+  if (auto e = read_top(call, q, list_chats_page_size, top)) return *e;
+  chat_expansion expand;
+  if (auto e = read_chat_expand(call, q, expand)) return *e;
+  bool by_preview = false;
+  if (auto e = read_chat_orderby(call, q, by_preview)) return *e;
+
+  chat_predicate filter;
+  if (const std::string* raw = q.get("$filter")) {
+    const std::string hint(chat_filters_supported);
+    if (raw->size() > max_filter_length)
+      return graph_error(call.ctx, 400, "BadRequest",
+                         "Invalid filter clause: the filter is longer than " + std::to_string(max_filter_length) +
+                             " characters.");
+    try {
+      const odata::node_ptr ast = odata::parse_filter(*raw);
+      filter = chat_filter_compiler(call.world).compile(*ast);
+    } catch (const odata::syntax_error& e) {
+      return graph_error(call.ctx, 400, "BadRequest", std::string("Invalid filter clause: ") + e.what() + ". " + hint);
+    } catch (const unsupported_filter& e) {
+      return graph_error(call.ctx, 400, "BadRequest", "Invalid filter clause: " + e.message + ". " + hint);
+    }
+  }
+
+  // Whose chats: /chats and /me/chats name the caller; a delegated caller may name only itself.
+  const user* target = nullptr;
+  if (call.where.all_chats) {
+    target = call.world.find_user(call.who.id);
+    if (!target) return graph_error(call.ctx, 404, "NotFound", "The signed-in user no longer exists.");
+  } else if (auto e = find_target_user(call, target)) {
+    return *e;
+  }
+  if (call.who.is_delegated() && !iequals(target->id, call.who.id))
+    return graph_error(call.ctx, 403, "Forbidden",
+                       "A delegated caller can list only its own chats: user '" + target->id +
+                           "' is not the signed-in user. Use /me/chats, or an application permission "
+                           "(Chat.ReadBasic.All, Chat.Read.All or Chat.ReadWrite.All) to read other users' chats.");
+  const bool basic_only = call.who.is_delegated()
+                              ? !grants_any(call.who.scopes, {"Chat.Read", "Chat.ReadWrite"})
+                              : !grants_any(call.who.roles, {"Chat.Read.All", "Chat.ReadWrite.All"});
+  if (expand.preview && basic_only)
+    return graph_error(call.ctx, 403, "Forbidden",
+                       "$expand=lastMessagePreview reads message content, which Chat.ReadBasic permissions do not "
+                       "grant. It needs one of '" +
+                           std::string(call.who.is_delegated() ? "Chat.Read, Chat.ReadWrite"
+                                                               : "Chat.Read.All, Chat.ReadWrite.All") +
+                           "'.");
+
+  // The skiptoken is bound to this route, caller, target and every option but itself.
+  std::string canonical;
+  for (const auto& [k, v] : q.system)
+    if (k != "$skiptoken") canonical += k + "=" + v + "&";
+  const std::uint64_t bound = fingerprint({"chats", call.who.id, target->id, canonical});
+  std::optional<cursor> from;
+  if (const std::string* token = q.get("$skiptoken")) {
+    from = decode_skiptoken(*token, bound, call.secret);
+    if (!from || from->key.size() != 3) return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
+  }
+  const std::uint64_t as_of = from ? from->as_of : call.world.next_seq - 1;
+
+  std::vector<chat_row> rows;
+  for (const std::uint32_t index : call.world.user_chats(target->id)) {
+    const stored_chat& c = call.world.chats[index];
+    if (c.seq > as_of) continue;  // created after the walk began
+    if (filter && !filter(c)) continue;
+    const stored_message* preview = call.world.latest_message(c, as_of);
+    if (by_preview && !preview) continue;  // Graph leaves chats without messages out
+    rows.push_back({&c, preview});
+  }
+  // Keys (time, tie, id) compare as numbers then strings; newest first, then id.
+  auto key_time = [&](const chat_row& r) { return by_preview ? r.preview->data.created : r.chat->data.created; };
+  auto key_tie = [&](const chat_row& r) { return by_preview ? r.preview->data.id : std::string(); };
+  auto before = [&](timestamp ta, const std::string& tie_a, const std::string& id_a, timestamp tb,
+                    const std::string& tie_b, const std::string& id_b) {
+    if (ta != tb) return ta > tb;
+    if (tie_a != tie_b) return tie_a > tie_b;
+    return id_a < id_b;
+  };
+  std::sort(rows.begin(), rows.end(), [&](const chat_row& a, const chat_row& b) {
+    return before(key_time(a), key_tie(a), a.chat->data.id, key_time(b), key_tie(b), b.chat->data.id);
+  });
+  std::size_t start = 0;
+  if (from) {
+    timestamp t = 0;
+    try {
+      t = std::stoll(from->key[0]);
+    } catch (...) {
+      return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
+    }
+    while (start < rows.size() &&
+           !before(t, from->key[1], from->key[2], key_time(rows[start]), key_tie(rows[start]),
+                   rows[start].chat->data.id))
+      ++start;
+  }
+  const std::size_t end = std::min(rows.size(), start + static_cast<std::size_t>(top));
+
+  nlohmann::ordered_json page;
+  std::string context = call.ctx.origin + "/" + call.ctx.version + "/$metadata#chats";
+  if (!expand.order.empty()) {
+    context += "(";
+    for (std::size_t i = 0; i < expand.order.size(); ++i) context += (i ? "," : "") + expand.order[i] + "()";
+    context += ")";
+  }
+  page["@odata.context"] = context;
+  page["@odata.count"] = end - start;
+  if (end < rows.size()) {
+    const chat_row& last = rows[end - 1];
+    cursor next{{std::to_string(key_time(last)), key_tie(last), last.chat->data.id}, as_of};
+    page["@odata.nextLink"] = next_link(call.ctx, call.raw_path, call.params, encode_skiptoken(next, bound, call.secret));
+  }
+  nlohmann::ordered_json value = nlohmann::ordered_json::array();
+  for (std::size_t i = start; i < end; ++i) {
+    const stored_chat& c = *rows[i].chat;
+    const chat_member* viewer = call.who.is_delegated() ? call.world.member_of(c.data, target->id) : nullptr;
+    const user* organizer = c.data.meeting ? call.world.find_user(c.data.meeting->organizer_id) : nullptr;
+    nlohmann::ordered_json item = chat_json(c.data, viewer, organizer);
+    if (expand.members) {
+      nlohmann::ordered_json members = nlohmann::ordered_json::array();
+      for (std::size_t m = 0; m < c.data.members.size() && m < members_per_chat; ++m) {
+        const user* u = call.world.find_user(c.data.members[m].user_id);
+        if (u) members.push_back(member_json(c.data, c.data.members[m], *u));
+      }
+      item["members"] = std::move(members);
+    }
+    if (expand.preview)
+      item["lastMessagePreview"] = rows[i].preview ? preview_json(rows[i].preview->data) : nlohmann::ordered_json(nullptr);
+    value.push_back(std::move(item));
+  }
+  page["value"] = std::move(value);
+  return make_response(call.ctx, 200, page.dump());
+}
+
+}  // namespace fakegraph::detail

@@ -1,0 +1,360 @@
+// fakegraph: loading a seed (JSON) into a world, refusing a bad one whole.
+#pragma once
+
+#include <nlohmann/json.hpp>  // nlohmann::json
+
+#include <algorithm>    // std::find, std::min
+#include <cstdio>       // std::fopen, std::fread, std::fclose
+#include <initializer_list>  // std::initializer_list
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <vector>       // std::vector
+
+#include "store.hpp"
+
+namespace fakegraph::detail {
+
+/// Reads one JSON object of a seed, checking key names and value types, so that every
+/// fault is reported with its JSON path (`chats[2].members[0].user: …`).
+class seed_object {
+ public:
+  seed_object(const nlohmann::json& j, std::string path, std::initializer_list<std::string_view> keys)
+      : j_(j), path_(std::move(path)) {
+    if (!j.is_object()) fail("seed", "bad_type", path_, "expected an object, found " + kind(j));
+    for (const auto& item : j.items()) {
+      const std::string& k = item.key();
+      if (k.rfind("x-", 0) == 0) continue;  // extension keys are for people, not the loader
+      bool known = false;
+      for (const auto key : keys) known = known || key == k;
+      if (!known) {
+        std::string accepted;
+        for (const auto key : keys) accepted += (accepted.empty() ? "" : ", ") + std::string(key);
+        fail("seed", "unknown_key", at(k),
+             "unknown key '" + k + "' (accepted here: " + accepted + ", or any 'x-' key)");
+      }
+    }
+  }
+
+  std::string at(std::string_view key) const {
+    return path_.empty() ? std::string(key) : path_ + "." + std::string(key);
+  }
+  const std::string& path() const { return path_; }
+  bool has(const char* key) const { return j_.contains(key) && !j_.at(key).is_null(); }
+  const nlohmann::json& raw(const char* key) const { return j_.at(key); }
+
+  std::string string(const char* key, std::string fallback = {}) const {
+    if (!has(key)) return fallback;
+    const auto& v = j_.at(key);
+    if (!v.is_string()) fail("seed", "bad_type", at(key), "expected a string, found " + kind(v));
+    return v.get<std::string>();
+  }
+  std::optional<std::string> optional_string(const char* key) const {
+    if (!has(key)) return std::nullopt;
+    return string(key);
+  }
+  bool boolean(const char* key, bool fallback) const {
+    if (!has(key)) return fallback;
+    const auto& v = j_.at(key);
+    if (!v.is_boolean()) fail("seed", "bad_type", at(key), "expected true or false, found " + kind(v));
+    return v.get<bool>();
+  }
+  std::int64_t integer(const char* key, std::int64_t fallback, std::int64_t min) const {
+    if (!has(key)) return fallback;
+    const auto& v = j_.at(key);
+    if (!v.is_number_integer() || v.get<std::int64_t>() < min)
+      fail("seed", "bad_type", at(key), "expected a whole number >= " + std::to_string(min) + ", found " + v.dump());
+    return v.get<std::int64_t>();
+  }
+  std::optional<timestamp> time(const char* key) const {
+    if (!has(key)) return std::nullopt;
+    const std::string s = string(key);
+    const auto t = parse_time(s);
+    if (!t)
+      fail("seed", "bad_time", at(key),
+           "'" + s + "' is not an ISO-8601 UTC time such as 2026-11-01T12:00:00Z");
+    return t;
+  }
+  std::vector<std::string> strings(const char* key) const {
+    std::vector<std::string> out;
+    for (const auto& [i, v] : array(key)) {
+      if (!v->is_string()) fail("seed", "bad_type", i, "expected a string, found " + kind(*v));
+      out.push_back(v->get<std::string>());
+    }
+    return out;
+  }
+  /// (path, element) pairs of an array; an absent key is an empty array.
+  std::vector<std::pair<std::string, const nlohmann::json*>> array(const char* key) const {
+    std::vector<std::pair<std::string, const nlohmann::json*>> out;
+    if (!has(key)) return out;
+    const auto& v = j_.at(key);
+    if (!v.is_array()) fail("seed", "bad_type", at(key), "expected an array, found " + kind(v));
+    for (std::size_t i = 0; i < v.size(); ++i)
+      out.emplace_back(at(key) + "[" + std::to_string(i) + "]", &v[i]);
+    return out;
+  }
+  /// A JSON value kept as written (bodies, attachments…), checked for its type.
+  nlohmann::json value(const char* key, nlohmann::json fallback, nlohmann::json::value_t type) const {
+    if (!has(key)) return fallback;
+    const auto& v = j_.at(key);
+    if (v.type() != type)
+      fail("seed", "bad_type", at(key), "expected " + kind(nlohmann::json(type)) + ", found " + kind(v));
+    return v;
+  }
+
+  static std::string kind(const nlohmann::json& v) {
+    switch (v.type()) {
+      case nlohmann::json::value_t::object: return "an object";
+      case nlohmann::json::value_t::array: return "an array";
+      case nlohmann::json::value_t::string: return "a string";
+      case nlohmann::json::value_t::boolean: return "a boolean";
+      case nlohmann::json::value_t::null: return "null";
+      default: return "a number";
+    }
+  }
+
+ private:
+  const nlohmann::json& j_;
+  std::string path_;
+};
+
+inline settings load_settings(const nlohmann::json& j) {
+  settings s;
+  const seed_object o(j, "settings",
+                      {"baseUrl", "metering", "evaluationQuota", "now", "queryOptions", "idSeed"});
+  s.base_url = o.string("baseUrl", s.base_url);
+  while (!s.base_url.empty() && s.base_url.back() == '/') s.base_url.pop_back();
+  if (s.base_url.rfind("http://", 0) != 0 && s.base_url.rfind("https://", 0) != 0)
+    fail("seed", "bad_value", o.at("baseUrl"), "'" + s.base_url + "' is not an http(s) URL");
+  s.metering = o.string("metering", s.metering);
+  if (s.metering != "legacy" && s.metering != "none")
+    fail("seed", "bad_value", o.at("metering"), "'" + s.metering + "' is not one of: legacy, none");
+  s.evaluation_quota = o.integer("evaluationQuota", s.evaluation_quota, 0);
+  s.now = o.time("now");
+  const std::string q = o.string("queryOptions", "strict");
+  if (q != "strict" && q != "lenient")
+    fail("seed", "bad_value", o.at("queryOptions"), "'" + q + "' is not one of: strict, lenient");
+  s.strict_query_options = q == "strict";
+  s.id_seed = static_cast<std::uint64_t>(o.integer("idSeed", 0, 0));
+  return s;
+}
+
+inline message_sender load_sender(const seed_object& m) {
+  message_sender s;
+  if (!m.has("from")) return s;
+  const seed_object from(m.raw("from"), m.at("from"), {"user", "application"});
+  if (from.has("user") == from.has("application"))
+    fail("seed", "bad_value", from.path(), "give exactly one of 'user' or 'application' (or from: null)");
+  if (from.has("user")) {
+    s.type = message_sender::kind::user;
+    s.id = from.string("user");
+  } else {
+    const seed_object app(from.raw("application"), from.at("application"),
+                          {"id", "displayName", "applicationIdentityType"});
+    s.type = message_sender::kind::application;
+    s.id = app.string("id");
+    s.display_name = app.string("displayName");
+    s.identity_type = app.string("applicationIdentityType", "bot");
+    static constexpr std::string_view kinds[] = {"aadApplication", "bot", "tenantBot",
+                                                 "office365Connector", "outgoingWebhook"};
+    if (std::find(std::begin(kinds), std::end(kinds), s.identity_type) == std::end(kinds))
+      fail("seed", "bad_value", app.at("applicationIdentityType"),
+           "'" + s.identity_type +
+               "' is not one of: aadApplication, bot, tenantBot, office365Connector, outgoingWebhook");
+  }
+  return s;
+}
+
+inline chat_message load_message(const seed_object& m, const chat& c, std::size_t index) {
+  chat_message msg;
+  msg.id = m.string("id");
+  msg.from = load_sender(m);
+  const auto created = m.time("createdDateTime");
+  if (created) {
+    msg.created = *created;
+  } else if (!msg.id.empty() && msg.id.find_first_not_of("0123456789") == std::string::npos &&
+             msg.id.size() < 16) {
+    msg.created = std::stoll(msg.id);  // Graph's chat message ids are creation times in ms
+  } else {
+    msg.created = c.created + static_cast<timestamp>(index + 1) * 60000;
+  }
+  if (const auto t = m.time("lastModifiedDateTime")) msg.last_modified = *t;
+  msg.last_edited = m.time("lastEditedDateTime");
+  msg.deleted = m.time("deletedDateTime");
+  msg.message_type = m.string("messageType", "message");
+  msg.importance = m.string("importance", "normal");
+  msg.subject = m.optional_string("subject");
+  using vt = nlohmann::json::value_t;
+  msg.body = m.value("body", msg.body, vt::object);
+  {
+    const seed_object body(msg.body, m.at("body"), {"contentType", "content"});
+    const std::string type = body.string("contentType", "text");
+    if (type != "text" && type != "html")
+      fail("seed", "bad_value", body.at("contentType"), "'" + type + "' is not one of: text, html");
+    msg.body = {{"contentType", type}, {"content", body.string("content")}};
+  }
+  msg.attachments = m.value("attachments", msg.attachments, vt::array);
+  msg.mentions = m.value("mentions", msg.mentions, vt::array);
+  msg.reactions = m.value("reactions", msg.reactions, vt::array);
+  msg.event_detail = m.has("eventDetail") ? m.value("eventDetail", nullptr, vt::object) : nullptr;
+  if (msg.message_type == "systemEventMessage" && msg.from.type != message_sender::kind::none)
+    fail("seed", "bad_value", m.at("from"), "a systemEventMessage has no sender (from: null)");
+  if (msg.message_type == "systemEventMessage" && !m.has("body"))
+    msg.body = {{"contentType", "html"}, {"content", "<systemEventMessage/>"}};
+  return msg;
+}
+
+inline chat load_chat(const seed_object& o) {
+  chat c;
+  c.id = o.string("id");
+  c.tenant_id = o.string("tenantId");
+  const std::string type = o.string("chatType", "group");
+  const auto parsed = parse_chat_type(type);
+  if (!parsed) fail("seed", "bad_value", o.at("chatType"), "'" + type + "' is not one of: oneOnOne, group, meeting");
+  c.type = *parsed;
+  c.topic = o.optional_string("topic");
+  c.is_hidden_for_all_members = o.boolean("isHiddenForAllMembers", false);
+  c.installed_apps = o.strings("installedApps");
+  if (o.has("onlineMeetingInfo")) {
+    const seed_object info(o.raw("onlineMeetingInfo"), o.at("onlineMeetingInfo"),
+                           {"joinWebUrl", "calendarEventId", "organizerId"});
+    online_meeting_info mi;
+    mi.join_web_url = info.string("joinWebUrl");
+    mi.calendar_event_id = info.optional_string("calendarEventId");
+    mi.organizer_id = info.string("organizerId");
+    if (mi.organizer_id.empty()) fail("seed", "missing_field", info.at("organizerId"), "organizerId is required");
+    c.meeting = mi;
+  }
+  for (const auto& [path, m] : o.array("members")) {
+    const seed_object mo(*m, path, {"user", "roles", "visibleHistoryStartDateTime", "viewpoint"});
+    chat_member member;
+    member.user_id = mo.string("user");
+    if (member.user_id.empty()) fail("seed", "missing_field", mo.at("user"), "user is required");
+    if (mo.has("roles")) member.roles = mo.strings("roles");
+    member.visible_history_start = mo.time("visibleHistoryStartDateTime").value_or(null_date);
+    if (mo.has("viewpoint")) {
+      const seed_object vp(mo.raw("viewpoint"), mo.at("viewpoint"), {"isHidden", "lastMessageReadDateTime"});
+      member.is_hidden = vp.boolean("isHidden", false);
+      member.last_message_read = vp.time("lastMessageReadDateTime").value_or(null_date);
+    }
+    c.members.push_back(std::move(member));
+  }
+  return c;
+}
+
+inline token load_token(const seed_object& o) {
+  token t;
+  t.value = o.string("token");
+  const int named = int(o.has("user")) + int(o.has("application")) + int(o.boolean("personalAccount", false));
+  if (named != 1)
+    fail("seed", "bad_token", o.path(),
+         "a token names exactly one of 'user', 'application' or 'personalAccount': true");
+  if (o.has("user")) {
+    t.type = token::kind::user;
+    t.subject = o.string("user");
+  } else if (o.has("application")) {
+    t.type = token::kind::application;
+    t.subject = o.string("application");
+  } else {
+    t.type = token::kind::personal_account;
+  }
+  if (t.type == token::kind::application && o.has("scopes"))
+    fail("seed", "bad_token", o.at("scopes"), "application tokens carry 'roles', not 'scopes'");
+  if (t.type != token::kind::application && o.has("roles"))
+    fail("seed", "bad_token", o.at("roles"), "delegated tokens carry 'scopes', not 'roles'");
+  t.scopes = o.strings("scopes");
+  t.roles = o.strings("roles");
+  t.expires = o.time("expiresDateTime");
+  return t;
+}
+
+/// Builds a world from a seed. Throws `fakegraph::error` (`fakegraph.seed.*`) naming the
+/// JSON path of the first fault; nothing is kept from a seed that fails.
+inline world_state load_seed(const nlohmann::json& seed) {
+  world_state w;
+  const seed_object root(seed, "", {"settings", "tenants", "users", "applications", "chats", "tokens"});
+  if (root.has("settings")) w.settings = load_settings(root.raw("settings"));
+  w.bulk_loading = true;
+  for (const auto& [path, j] : root.array("tenants")) {
+    const seed_object o(*j, path, {"id", "displayName"});
+    add_tenant(w, {o.string("id"), o.string("displayName")}, {"seed", path});
+  }
+  for (const auto& [path, j] : root.array("users")) {
+    const seed_object o(*j, path, {"id", "tenantId", "userPrincipalName", "displayName", "mail", "licenses"});
+    add_user(w, {o.string("id"), o.string("tenantId"), o.string("userPrincipalName"),
+                 o.string("displayName"), o.string("mail"), o.strings("licenses")},
+             {"seed", path});
+  }
+  for (const auto& [path, j] : root.array("applications")) {
+    const seed_object o(*j, path, {"appId", "tenantId", "displayName", "billing"});
+    add_application(w, {o.string("appId"), o.string("tenantId"), o.string("displayName"),
+                        o.boolean("billing", false)},
+                    {"seed", path});
+  }
+  const timestamp now = w.settings.now.value_or(0);
+  for (const auto& [path, j] : root.array("chats")) {
+    const seed_object o(*j, path,
+                        {"id", "tenantId", "chatType", "topic", "createdDateTime", "lastUpdatedDateTime",
+                         "onlineMeetingInfo", "installedApps", "isHiddenForAllMembers", "members", "messages"});
+    chat c = load_chat(o);
+    const auto messages = o.array("messages");
+    std::vector<seed_object> message_objects;
+    message_objects.reserve(messages.size());
+    for (const auto& [mpath, m] : messages)
+      message_objects.emplace_back(*m, mpath,
+                                   std::initializer_list<std::string_view>{
+                                       "id", "from", "createdDateTime", "lastModifiedDateTime",
+                                       "lastEditedDateTime", "deletedDateTime", "messageType", "importance",
+                                       "subject", "body", "attachments", "mentions", "reactions", "eventDetail"});
+    // Default times: the chat starts with its first message, or at the graph's "now".
+    if (const auto t = o.time("createdDateTime")) {
+      c.created = *t;
+    } else {
+      c.created = now;
+      bool any = false;
+      for (const auto& mo : message_objects)
+        if (const auto mt = mo.time("createdDateTime")) {
+          c.created = any ? std::min(c.created, *mt) : *mt;
+          any = true;
+        }
+    }
+    c.last_updated = o.time("lastUpdatedDateTime").value_or(c.created);
+    if (c.last_updated < c.created)
+      fail("seed", "bad_value", o.at("lastUpdatedDateTime"), "lastUpdatedDateTime is before createdDateTime");
+    const std::uint32_t ci = add_chat(w, std::move(c), {"seed", path});
+    const std::string chat_id = w.chats[ci].data.id;
+    for (std::size_t i = 0; i < message_objects.size(); ++i) {
+      chat_message msg = load_message(message_objects[i], w.chats[ci].data, i);
+      add_message(w, chat_id, std::move(msg), {"seed", message_objects[i].path()});
+    }
+  }
+  for (const auto& [path, j] : root.array("tokens")) {
+    const seed_object o(*j, path, {"token", "user", "application", "personalAccount", "scopes", "roles",
+                                   "expiresDateTime"});
+    add_token(w, load_token(o), {"seed", path});
+  }
+  finish_bulk_load(w);
+  return w;
+}
+
+/// Reads a whole file (C stdio: no iostreams in core headers).
+inline std::string read_file(const std::string& path) {
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (!f) fail("seed", "no_file", path, "cannot open the seed file");
+  std::string text;
+  char buffer[65536];
+  std::size_t n;
+  while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
+  std::fclose(f);
+  return text;
+}
+
+inline nlohmann::json parse_seed_text(const std::string& text, const std::string& name) {
+  try {
+    return nlohmann::json::parse(text);
+  } catch (const nlohmann::json::parse_error& e) {
+    fail("seed", "bad_json", name, std::string("not valid JSON: ") + e.what());
+  }
+}
+
+}  // namespace fakegraph::detail

@@ -1,0 +1,648 @@
+// fakegraph: the fake on a real socket. A cpp-httplib adapter (`fakegraph::server`) and the
+// whole `fakegraph-server` program (`fakegraph::server_main`), kept here so tests can drive
+// both. The only fakegraph header that includes <httplib.h>; reach it through the CMake target
+// `fakegraph::server`, which also carries the CPPHTTPLIB_* definitions the library was built
+// with (Debian's split build breaks in odd ways without them).
+//
+// A self-signed certificate for local HTTPS (valid for localhost and 127.0.0.1), one line:
+//   openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 365 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1
+#pragma once
+
+#include <fakegraph/fakegraph.hpp>
+
+#include <httplib.h>
+
+#include <pthread.h>     // pthread_sigmask
+#include <sys/socket.h>  // setsockopt, SOL_SOCKET, SO_REUSEADDR
+
+#include <algorithm>           // std::max
+#include <atomic>              // std::atomic
+#include <cerrno>              // errno, EAGAIN, EINTR
+#include <chrono>              // std::chrono::steady_clock, system_clock
+#include <condition_variable>  // std::condition_variable
+#include <csignal>             // sigset_t, sigtimedwait, SIGINT, SIGTERM
+#include <cstddef>             // std::size_t
+#include <cstdint>             // std::uint64_t
+#include <cstdio>              // std::snprintf
+#include <cstring>             // std::strerror
+#include <ctime>               // timespec
+#include <exception>           // std::exception
+#include <fstream>             // std::ifstream (is the TLS file readable?)
+#include <functional>          // std::function
+#include <memory>              // std::unique_ptr, std::make_unique
+#include <mutex>               // std::mutex, std::lock_guard, std::unique_lock
+#include <ostream>             // std::ostream, std::flush
+#include <random>              // std::random_device (request ids of httplib-level errors)
+#include <string>              // std::string, std::to_string
+#include <string_view>         // std::string_view
+#include <thread>              // std::thread
+#include <utility>             // std::move
+
+namespace fakegraph {
+
+/// How a `server` listens.
+struct server_options {
+  /// Address to bind. Loopback by default: the fake has no real authentication.
+  std::string host = "127.0.0.1";
+  /// 0 lets the system pick a free port; `server::port()` tells which.
+  int port = 0;
+  /// PEM certificate and private key; both set means HTTPS, neither means HTTP.
+  std::string tls_cert;
+  std::string tls_key;
+  /// Called with one line per request ("GET /v1.0/me/chats 200 0.41ms"), from the worker
+  /// threads, possibly at the same time: it must be thread-safe. Empty: no log.
+  std::function<void(const std::string&)> log;
+  /// Worker threads. A keep-alive connection holds one worker while it stays open, so
+  /// this is also how many clients can be served at once. 0: max(16, 4 x cores).
+  std::size_t threads = 0;
+};
+
+namespace detail {
+
+// cpp-httplib adds these to Request::headers itself; no client sent them.
+inline bool is_httplib_pseudo_header(std::string_view name) noexcept {
+  return iequals(name, "REMOTE_ADDR") || iequals(name, "REMOTE_PORT") ||
+         iequals(name, "LOCAL_ADDR") || iequals(name, "LOCAL_PORT");
+}
+
+// Headers that describe the transfer, which cpp-httplib writes for the body it sends.
+inline bool is_transfer_header(std::string_view name) noexcept {
+  return iequals(name, "Content-Type") || iequals(name, "Content-Length") ||
+         iequals(name, "Transfer-Encoding") || iequals(name, "Connection");
+}
+
+// A Host header goes into every link the graph writes, so only host[:port] shapes pass:
+// no userinfo, path, query, fragment, space or control character.
+inline bool is_plain_authority(std::string_view authority) noexcept {
+  if (authority.empty() || authority.size() > 255) return false;
+  for (const char c : authority) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                    c == '-' || c == '.' || c == '_' || c == '~' || c == ':' || c == '[' ||
+                    c == ']' || c == '%';
+    if (!ok) return false;
+  }
+  return true;
+}
+
+// "host:port", with an IPv6 literal in brackets as URLs require.
+inline std::string make_authority(std::string_view host, int port) {
+  std::string out;
+  if (host.find(':') != std::string_view::npos && host.front() != '[')
+    out.append("[").append(host).append("]");
+  else
+    out.append(host);
+  return out + ":" + std::to_string(port);
+}
+
+/// The fakegraph request for what cpp-httplib received. The URL is absolute so the graph
+/// writes its links on this server's origin: `scheme`, then the Host header (else the
+/// address the client reached, else `fallback_authority`), then the request target exactly
+/// as sent (still percent-encoded: a skiptoken must come back byte for byte).
+inline request to_graph_request(const httplib::Request& in, std::string_view scheme,
+                                std::string_view fallback_authority) {
+  request out;
+  out.method = in.method;
+  std::string authority = in.get_header_value("Host");
+  if (!is_plain_authority(authority))
+    authority = (!in.local_addr.empty() && in.local_port > 0)
+                    ? make_authority(in.local_addr, in.local_port)
+                    : std::string(fallback_authority);
+  const std::string origin = std::string(scheme) + "://" + authority;
+  if (!in.target.empty() && in.target.front() == '/')
+    out.url = origin + in.target;
+  else if (istarts_with(in.target, "http://") || istarts_with(in.target, "https://"))
+    out.url = in.target;  // absolute-form (RFC 9112 §3.2.2): the target names its origin
+  else
+    out.url = origin + "/" + in.target;  // "*" and other oddities: the graph answers 404
+  out.headers.reserve(in.headers.size());
+  for (const auto& [name, value] : in.headers)
+    if (!is_httplib_pseudo_header(name)) out.headers.emplace_back(name, value);
+  out.body = in.body;
+  return out;
+}
+
+/// Copies a fakegraph response into cpp-httplib's: status, every header, the exact body.
+inline void to_httplib_response(const response& in, httplib::Response& out) {
+  out.status = in.status;
+  for (const auto& [name, value] : in.headers)
+    if (!is_transfer_header(name)) out.set_header(name.c_str(), value);
+  const std::string content_type = in.header("Content-Type");
+  if (content_type.empty())
+    out.body = in.body;
+  else
+    out.set_content(in.body, content_type.c_str());
+}
+
+/// One log line: method, target as received, status, milliseconds (or "-" when the request
+/// never reached routing, e.g. a malformed request line).
+inline std::string format_request_log(std::string_view method, std::string_view target,
+                                      int status, double ms) {
+  std::string line(method.empty() ? std::string_view("-") : method);
+  line.append(" ").append(target.empty() ? std::string_view("-") : target);
+  line.append(" ").append(std::to_string(status)).append(" ");
+  if (ms < 0) return line + "-";
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2fms", ms);
+  return line + buf;
+}
+
+// When the current worker thread started its current request; set before routing, read by
+// the logger after the reply is written. One worker serves one request at a time.
+inline std::chrono::steady_clock::time_point& request_start() {
+  thread_local std::chrono::steady_clock::time_point start{};
+  return start;
+}
+
+// Graph's error codes for the requests cpp-httplib refuses before any handler runs.
+inline std::string_view status_code_name(int status) noexcept {
+  switch (status) {
+    case 400: return "BadRequest";
+    case 404: return "NotFound";
+    case 405: return "MethodNotAllowed";
+    case 413: return "RequestEntityTooLarge";
+    case 414: return "RequestUriTooLong";
+    case 416: return "RequestedRangeNotSatisfiable";
+    case 417: return "ExpectationFailed";
+    case 500: return "InternalServerError";
+    default: return status < 500 ? "BadRequest" : "UnknownError";
+  }
+}
+
+struct server_state {
+  std::function<response(const request&)> handle;
+  std::function<void(const std::string&)> log;
+  std::unique_ptr<httplib::Server> http;
+  std::string scheme;
+  std::string host;
+  int port = 0;
+  std::thread listener;
+
+  std::mutex mutex;  // guards the three flags below
+  std::condition_variable changed;
+  bool listening = false;      // the accept loop is about to run: httplib's stop() now works
+  bool listener_done = false;  // listen_after_bind() returned
+  bool stopped = false;
+
+  std::mutex stop_mutex;  // one stop() at a time
+
+  std::uint64_t id_seed = 0;
+  std::atomic<std::uint64_t> id_counter{0};
+
+  call_context error_context(const httplib::Request& req) {
+    call_context ctx;
+    const std::uint64_t n = id_counter.fetch_add(1, std::memory_order_relaxed);
+    ctx.request_id = make_guid(splitmix64(id_seed + 2 * n), splitmix64(id_seed + 2 * n + 1));
+    ctx.client_request_id = req.get_header_value("client-request-id");
+    if (ctx.client_request_id.empty()) ctx.client_request_id = ctx.request_id;
+    ctx.now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                  std::chrono::system_clock::now().time_since_epoch())
+                  .count();
+    return ctx;
+  }
+
+  void serve(const httplib::Request& req, httplib::Response& res) {
+    try {
+      to_httplib_response(handle(to_graph_request(req, scheme, make_authority(host, port))),
+                          res);
+    } catch (const std::exception& e) {
+      // The graph answers Graph's failures itself; an exception is a bug in the fake.
+      to_httplib_response(graph_error(error_context(req), 500, "InternalServerError",
+                                      std::string("fakegraph: ") + e.what()),
+                          res);
+    }
+  }
+};
+
+}  // namespace detail
+
+/// A fakegraph graph served over HTTP(S) by cpp-httplib, for tests and the program.
+///
+/// The constructor returns once the socket is bound and listening (connections made from
+/// then on are served); the destructor stops and joins. Every request, whatever its method
+/// and path, goes to the graph, which answers unknown routes with Graph's 404 and known
+/// routes with a wrong method with 405. Links in answers (`@odata.nextLink`,
+/// `@odata.context`) point back at this server: its scheme and the request's Host header.
+///
+/// The server owns a `graph::transport()`, which keeps the graph's state alive, so the
+/// graph may be destroyed first; changes made through it are still seen by the server.
+/// Safe to use from many threads; `stop()` may be called from any of them, repeatedly.
+/// Constructing one sets SIGPIPE to ignored for the process (cpp-httplib does this).
+class server {
+ public:
+  using handler = std::function<response(const request&)>;
+
+  explicit server(const graph& g, server_options options = {})
+      : server(g.transport(), std::move(options)) {}
+
+  /// Serves any handler with fakegraph's request/response shapes (a graph's transport, or
+  /// a wrapper around one that records or alters traffic).
+  /// Throws `fakegraph::error`: [fakegraph.server.options] for a bad port or half a TLS
+  /// pair, [fakegraph.server.tls] for an unusable certificate or key,
+  /// [fakegraph.server.bind] when the address cannot be bound (busy port, unknown host).
+  explicit server(handler h, server_options options = {})
+      : state_(std::make_unique<detail::server_state>()) {
+    auto& s = *state_;
+    if (!h) throw error("fakegraph.server.options", "the handler is empty");
+    if (options.port < 0 || options.port > 65535)
+      throw error("fakegraph.server.options",
+                  "port " + std::to_string(options.port) + " is outside 0..65535");
+    if (options.host.empty()) throw error("fakegraph.server.options", "the host is empty");
+    if (options.tls_cert.empty() != options.tls_key.empty())
+      throw error("fakegraph.server.options",
+                  "HTTPS needs both a certificate and a key (got only the " +
+                      std::string(options.tls_cert.empty() ? "key" : "certificate") + ")");
+    s.handle = std::move(h);
+    s.log = std::move(options.log);
+    s.host = options.host;
+    s.http = make_http_server(options);
+    s.scheme = options.tls_cert.empty() ? "http" : "https";
+    std::random_device entropy;
+    s.id_seed = (std::uint64_t{entropy()} << 32) ^ entropy();
+    configure(options);
+
+    errno = 0;
+    const int bound = options.port == 0 ? s.http->bind_to_any_port(s.host)
+                                        : (s.http->bind_to_port(s.host, options.port)
+                                               ? options.port
+                                               : -1);
+    if (bound <= 0) {
+      const int why = errno;
+      throw error("fakegraph.server.bind",
+                  "cannot listen on " + detail::make_authority(s.host, options.port) +
+                      (why != 0 ? std::string(": ") + std::strerror(why) : std::string()) +
+                      (options.port != 0 ? " (is the port in use?)" : ""));
+    }
+    s.port = bound;
+
+    // listen_after_bind() reports nothing until its accept loop starts, and httplib's stop()
+    // is a no-op before then: stopping earlier would leave the thread running forever. The
+    // task-queue factory runs just before the loop, so it is the "now stoppable" signal.
+    detail::server_state* sp = state_.get();
+    s.listener = std::thread([sp] {
+      sp->http->listen_after_bind();
+      {
+        std::lock_guard<std::mutex> lock(sp->mutex);
+        sp->listener_done = true;
+      }
+      sp->changed.notify_all();
+    });
+    std::unique_lock<std::mutex> lock(s.mutex);
+    s.changed.wait(lock, [&] { return s.listening || s.listener_done; });
+    if (!s.listening) {
+      lock.unlock();
+      s.listener.join();
+      throw error("fakegraph.server.bind",
+                  "cannot listen on " + detail::make_authority(s.host, s.port));
+    }
+  }
+
+  server(server&&) noexcept = default;
+  server& operator=(server&& other) noexcept {
+    if (this != &other) {
+      stop();
+      state_ = std::move(other.state_);
+    }
+    return *this;
+  }
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+  ~server() { stop(); }
+
+  /// The bound port (the real one when 0 was asked for).
+  int port() const noexcept { return state_ ? state_->port : 0; }
+  /// The bound host, as given.
+  const std::string& host() const noexcept { return state_->host; }
+  /// "http" or "https".
+  const std::string& scheme() const noexcept { return state_->scheme; }
+  /// "http://127.0.0.1:54321": scheme, host and port, no trailing slash.
+  std::string base_url() const { return scheme() + "://" + detail::make_authority(host(), port()); }
+
+  /// True from construction until stop() (or until the accept loop failed on its own).
+  bool running() const {
+    if (!state_) return false;
+    std::lock_guard<std::mutex> lock(state_->mutex);
+    return state_->listening && !state_->listener_done && !state_->stopped;
+  }
+
+  /// Closes the listening socket, lets the requests in flight finish and joins every
+  /// thread. Idle keep-alive connections are closed within 2 s. Idempotent.
+  void stop() {
+    if (!state_) return;
+    std::lock_guard<std::mutex> stop_lock(state_->stop_mutex);
+    {
+      std::lock_guard<std::mutex> lock(state_->mutex);
+      if (state_->stopped) return;
+      state_->stopped = true;
+    }
+    state_->http->stop();
+    if (state_->listener.joinable()) state_->listener.join();
+  }
+
+ private:
+  static std::unique_ptr<httplib::Server> make_http_server(const server_options& options) {
+    if (options.tls_cert.empty()) return std::make_unique<httplib::Server>();
+#ifdef CPPHTTPLIB_OPENSSL_SUPPORT
+    for (const std::string* path : {&options.tls_cert, &options.tls_key})
+      if (!std::ifstream(*path))
+        throw error("fakegraph.server.tls", "cannot read '" + *path + "'");
+    auto https = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(),
+                                                      options.tls_key.c_str());
+    if (!https->is_valid())
+      throw error("fakegraph.server.tls",
+                  "cannot use certificate '" + options.tls_cert + "' with key '" +
+                      options.tls_key + "' (not PEM, or the key does not match)");
+    return https;
+#else
+    throw error("fakegraph.server.tls",
+                "this cpp-httplib was built without OpenSSL support (CPPHTTPLIB_OPENSSL_SUPPORT)");
+#endif
+  }
+
+  void configure(const server_options& options) {
+    detail::server_state* sp = state_.get();
+    httplib::Server& http = *sp->http;
+
+    const httplib::Server::Handler forward = [sp](const httplib::Request& req,
+                                                  httplib::Response& res) {
+      sp->serve(req, res);
+    };
+    // Every method and path goes to the graph: it owns the 404/405 answers.
+    http.Get(".*", forward);
+    http.Post(".*", forward);
+    http.Put(".*", forward);
+    http.Patch(".*", forward);
+    http.Delete(".*", forward);
+    http.Options(".*", forward);
+
+    // httplib calls this for every status >= 400. The graph's answers already have a body;
+    // what is left are requests httplib refused itself (TRACE, CONNECT, a malformed request
+    // line, an over-long URI): they get Graph's error shape too, never an empty reply.
+    http.set_error_handler(httplib::Server::HandlerWithResponse([sp](const httplib::Request& req,
+                                                                     httplib::Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      if (req.method == "TRACE" || req.method == "CONNECT") {
+        sp->serve(req, res);
+      } else {
+        const int status = res.status;
+        detail::to_httplib_response(
+            detail::graph_error(sp->error_context(req), status,
+                                detail::status_code_name(status),
+                                "The request could not be read as HTTP/1.1 (status " +
+                                    std::to_string(status) + ")."),
+            res);
+      }
+      return httplib::Server::HandlerResponse::Handled;
+    }));
+
+    if (sp->log) {
+      http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
+        detail::request_start() = std::chrono::steady_clock::now();
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
+      http.set_logger([sp](const httplib::Request& req, const httplib::Response& res) {
+        auto& start = detail::request_start();
+        double ms = -1;
+        if (start != std::chrono::steady_clock::time_point{}) {
+          ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
+                                                         start)
+                   .count();
+          start = {};
+        }
+        try {
+          sp->log(detail::format_request_log(req.method, req.target, res.status, ms));
+        } catch (...) {
+          // A failing log sink must not take the connection down with it.
+        }
+      });
+    }
+
+    // httplib's default sets SO_REUSEPORT, which lets a second server bind a port that is
+    // already in use and steal half its connections. SO_REUSEADDR alone still allows a
+    // quick restart on a port left in TIME_WAIT, and a busy port fails to bind.
+    http.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    // Keep-alive clients (SDKs, httplib::Client) reuse a connection for many requests;
+    // httplib's default of 5 per connection makes them reconnect all the time.
+    http.set_keep_alive_max_count(1000);
+    // An idle keep-alive connection holds a worker and delays stop() by up to this long.
+    http.set_keep_alive_timeout(2);
+
+    const unsigned cores = std::thread::hardware_concurrency();
+    const std::size_t threads =
+        options.threads != 0 ? options.threads : std::max<std::size_t>(16, 4 * std::size_t{cores});
+    http.new_task_queue = [sp, threads]() -> httplib::TaskQueue* {
+      auto* pool = new httplib::ThreadPool(threads);
+      {
+        std::lock_guard<std::mutex> lock(sp->mutex);
+        sp->listening = true;
+      }
+      sp->changed.notify_all();
+      return pool;
+    };
+  }
+
+  std::unique_ptr<detail::server_state> state_;
+};
+
+namespace detail {
+
+inline constexpr std::string_view server_usage =
+    R"(Usage: fakegraph-server [--data FILE] [--host HOST] [--port N]
+                        [--tls-cert FILE --tls-key FILE]
+
+Serves fakegraph, an in-memory fake of Microsoft Graph's Teams chat API (List chats,
+chats: getAllMessages), over HTTP or HTTPS.
+
+Options:
+  --data FILE       seed file: the JSON world (users, chats, messages, tokens) to serve;
+                    default: the built-in default world (data/contoso.json)
+  --host HOST       address to bind (default 127.0.0.1; the fake has no real
+                    authentication, so keep it on loopback unless you must)
+  --port N          port to bind, 0 picks a free one (default 8080)
+  --tls-cert FILE   PEM certificate: serve HTTPS instead of HTTP (needs --tls-key)
+  --tls-key FILE    PEM private key of --tls-cert
+  -h, --help        print this help and exit
+
+Once it accepts connections it prints one line to stdout,
+  fakegraph listening on http://HOST:PORT
+then logs one line per request to stderr: method, path, status, milliseconds.
+SIGINT (Ctrl-C) or SIGTERM stops it with exit status 0. Exit status 1: the seed,
+the certificate or the address could not be used; 2: bad command line.
+
+A self-signed certificate for local HTTPS (valid for localhost and 127.0.0.1):
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 365 \
+    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1
+then: fakegraph-server --tls-cert cert.pem --tls-key key.pem
+      curl --cacert cert.pem https://localhost:8080/v1.0/me/chats -H 'Authorization: Bearer ...'
+)";
+
+struct server_command_line {
+  bool help = false;
+  std::string data;
+  server_options options;
+};
+
+// Parses the program's flags ("--name value" or "--name=value"). nullopt-like failure is an
+// exception carrying the message for the user.
+inline server_command_line parse_server_command_line(int argc, char** argv) {
+  server_command_line cmd;
+  cmd.options.port = 8080;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "-h" || arg == "--help") {
+      cmd.help = true;
+      continue;
+    }
+    std::string value;
+    bool has_value = false;
+    if (const std::size_t eq = arg.find('='); arg.rfind("--", 0) == 0 && eq != std::string::npos) {
+      value = arg.substr(eq + 1);
+      arg.resize(eq);
+      has_value = true;
+    }
+    const bool known = arg == "--data" || arg == "--host" || arg == "--port" ||
+                       arg == "--tls-cert" || arg == "--tls-key";
+    if (!known) throw error("fakegraph.server.usage", "unknown option '" + arg + "'");
+    if (!has_value) {
+      if (i + 1 >= argc) throw error("fakegraph.server.usage", "option '" + arg + "' needs a value");
+      value = argv[++i];
+    }
+    if (arg == "--data") {
+      if (value.empty()) throw error("fakegraph.server.usage", "--data needs a file name");
+      cmd.data = value;
+    } else if (arg == "--host") {
+      if (value.empty()) throw error("fakegraph.server.usage", "--host needs an address");
+      cmd.options.host = value;
+    } else if (arg == "--port") {
+      long port = -1;
+      if (!value.empty() && value.size() <= 5 &&
+          value.find_first_not_of("0123456789") == std::string::npos)
+        port = std::stol(value);
+      if (port < 0 || port > 65535)
+        throw error("fakegraph.server.usage",
+                    "--port needs a number from 0 to 65535, not '" + value + "'");
+      cmd.options.port = static_cast<int>(port);
+    } else if (arg == "--tls-cert") {
+      cmd.options.tls_cert = value;
+    } else {
+      cmd.options.tls_key = value;
+    }
+  }
+  if (!cmd.help && cmd.options.tls_cert.empty() != cmd.options.tls_key.empty())
+    throw error("fakegraph.server.usage", "--tls-cert and --tls-key go together");
+  return cmd;
+}
+
+// Blocks SIGINT and SIGTERM in the calling thread (and so in every thread it starts) for
+// its lifetime, so they can be taken with sigtimedwait instead of a handler.
+class blocked_stop_signals {
+ public:
+  blocked_stop_signals() {
+    sigemptyset(&set_);
+    sigaddset(&set_, SIGINT);
+    sigaddset(&set_, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set_, &previous_);
+  }
+  ~blocked_stop_signals() {
+    // Unblocking with one still pending would deliver it, and kill us after a clean stop.
+    const timespec zero{0, 0};
+    while (sigtimedwait(&set_, nullptr, &zero) > 0) {
+    }
+    pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
+  }
+  blocked_stop_signals(const blocked_stop_signals&) = delete;
+  blocked_stop_signals& operator=(const blocked_stop_signals&) = delete;
+
+  /// The signal taken within `timeout`, or 0.
+  int wait(const timespec& timeout) const {
+    const int sig = sigtimedwait(&set_, nullptr, &timeout);
+    return sig > 0 ? sig : 0;
+  }
+
+ private:
+  sigset_t set_{};
+  sigset_t previous_{};
+};
+
+}  // namespace detail
+
+/// The `fakegraph-server` program: parses `argv`, loads the seed (`--data FILE`, else
+/// `default_world_json`), serves until SIGINT/SIGTERM and returns the exit status
+/// (0 clean stop or --help, 1 unusable seed/certificate/address, 2 bad command line).
+/// The ready line goes to `out`, request logs and errors to `err`.
+///
+/// Meant to be the whole program: it blocks SIGINT and SIGTERM in the calling thread while
+/// it runs (threads started earlier by the caller are not covered).
+inline int server_main(int argc, char** argv, std::ostream& out, std::ostream& err,
+                       std::string_view default_world_json = {}) {
+  constexpr std::string_view program = "fakegraph-server: ";
+  detail::server_command_line cmd;
+  try {
+    cmd = detail::parse_server_command_line(argc, argv);
+  } catch (const error& e) {
+    err << program << e.what() << "\nTry 'fakegraph-server --help'.\n" << std::flush;
+    return 2;
+  }
+  if (cmd.help) {
+    out << detail::server_usage << std::flush;
+    return 0;
+  }
+
+  std::unique_ptr<graph> world;
+  try {
+    if (!cmd.data.empty()) {
+      world = std::make_unique<graph>(graph::from_file(cmd.data));
+    } else if (!default_world_json.empty()) {
+      world = std::make_unique<graph>(graph::from_json(nlohmann::json::parse(default_world_json)));
+    } else {
+      err << program << "no default world was built in; give a seed with --data FILE\n"
+          << std::flush;
+      return 1;
+    }
+  } catch (const std::exception& e) {
+    err << program << "cannot load the seed "
+        << (cmd.data.empty() ? std::string("(default world)") : "'" + cmd.data + "'") << ": "
+        << e.what() << "\n"
+        << std::flush;
+    return 1;
+  }
+
+  auto log_mutex = std::make_shared<std::mutex>();
+  cmd.options.log = [log_mutex, &err](const std::string& line) {
+    std::lock_guard<std::mutex> lock(*log_mutex);
+    err << line << '\n' << std::flush;
+  };
+
+  const detail::blocked_stop_signals signals;
+  std::unique_ptr<server> srv;
+  try {
+    srv = std::make_unique<server>(*world, std::move(cmd.options));
+  } catch (const std::exception& e) {
+    err << program << e.what() << "\n" << std::flush;
+    return 1;
+  }
+  out << "fakegraph listening on " << srv->base_url() << std::endl;
+
+  int status = 0;
+  for (;;) {
+    // The timeout only notices an accept loop that died on its own.
+    if (const int sig = signals.wait(timespec{1, 0}); sig != 0) {
+      std::lock_guard<std::mutex> lock(*log_mutex);
+      err << program << "stopping on " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << "\n"
+          << std::flush;
+      break;
+    }
+    if (!srv->running()) {
+      std::lock_guard<std::mutex> lock(*log_mutex);
+      err << program << "the listening socket failed; stopping\n" << std::flush;
+      status = 1;
+      break;
+    }
+  }
+  srv->stop();
+  return status;
+}
+
+}  // namespace fakegraph

@@ -1,0 +1,475 @@
+// fakegraph: the world in memory, its indexes, its lock and its mutation API.
+#pragma once
+
+#include <algorithm>      // std::lower_bound, std::upper_bound, std::find, std::sort, std::max
+#include <cstdint>        // std::uint32_t, std::uint64_t
+#include <map>            // std::map
+#include <mutex>          // std::mutex, std::unique_lock, std::lock_guard
+#include <optional>       // std::optional
+#include <shared_mutex>   // std::shared_mutex, std::shared_lock
+#include <string>         // std::string
+#include <string_view>    // std::string_view
+#include <unordered_map>  // std::unordered_map
+#include <utility>        // std::move
+#include <vector>         // std::vector
+
+#include "error.hpp"
+#include "model.hpp"
+
+namespace fakegraph {
+
+namespace detail {
+
+/// Throws the fake-misuse error: `[fakegraph.<area>.<kind>] <path>: <message>`.
+[[noreturn]] inline void fail(std::string_view area, std::string_view kind,
+                              const std::string& path, const std::string& message) {
+  throw error("fakegraph." + std::string(area) + "." + std::string(kind),
+              path.empty() ? message : path + ": " + message);
+}
+
+/// Where a mutation comes from, so an error can name it: a seed's JSON path, or a call.
+struct origin {
+  std::string area = "world";  // "seed" while loading a seed
+  std::string path;            // e.g. "chats[2]"
+  std::string at(std::string_view sub) const {
+    if (path.empty()) return std::string(sub);
+    if (sub.empty()) return path;
+    return path + (sub.front() == '[' ? "" : ".") + std::string(sub);
+  }
+};
+
+/// A message and what is derived from it once, when it is stored.
+struct stored_message {
+  chat_message data;
+  std::uint64_t seq = 0;       // global insertion order: the "as of" of list snapshots
+  std::string wire;            // the chatMessage JSON text as getAllMessages sends it
+  std::string wire_system;     // the same with systemEventMessage visible (system events only)
+};
+
+/// A chat, its messages in insertion order, and the running newest message (preview).
+struct stored_chat {
+  chat data;
+  std::uint64_t seq = 0;
+  std::vector<stored_message> messages;
+  // latest[i]: index of the newest message (createdDateTime, then id) among messages[0..i].
+  std::vector<std::uint32_t> latest;
+};
+
+/// A message's place: chat index, message index.
+struct message_ref {
+  std::uint32_t chat = 0;
+  std::uint32_t message = 0;
+};
+
+/// Everything a world holds. Copyable, so a graph can snapshot and restore it.
+struct world_state {
+  fakegraph::settings settings;
+  std::vector<tenant> tenants;
+  std::vector<user> users;
+  std::vector<application> applications;
+  std::vector<stored_chat> chats;
+  std::unordered_map<std::string, token> tokens;
+
+  std::unordered_map<std::string, std::size_t> tenant_index;
+  std::unordered_map<std::string, std::size_t> user_index;      // by id (lower case)
+  std::unordered_map<std::string, std::size_t> upn_index;       // by UPN (lower case)
+  std::unordered_map<std::string, std::size_t> application_index;
+  std::unordered_map<std::string, std::uint32_t> chat_index;
+  // The chats a user is a member of (chat indexes, insertion order).
+  std::unordered_map<std::string, std::vector<std::uint32_t>> chats_of_user;
+  // The messages a user sees (from their visibleHistoryStartDateTime on), ordered by
+  // createdDateTime, then chat id, then message id: getAllMessages walks this.
+  std::unordered_map<std::string, std::vector<message_ref>> messages_of_user;
+  // The largest lastModifiedDateTime - createdDateTime gap: a lastModified lower bound X
+  // can only match messages created after X - max_modify_lag.
+  timestamp max_modify_lag = 0;
+  std::uint64_t next_seq = 1;
+  bool bulk_loading = false;
+  std::uint64_t derived_ids = 0;
+  // Usage counters (the evaluation quota): key -> count.
+  std::map<std::string, std::int64_t> usage;
+
+  const user* find_user(std::string_view id_or_upn) const {
+    const std::string key = to_lower(id_or_upn);
+    auto it = user_index.find(key);
+    if (it != user_index.end()) return &users[it->second];
+    it = upn_index.find(key);
+    return it == upn_index.end() ? nullptr : &users[it->second];
+  }
+  const tenant* find_tenant(std::string_view id) const {
+    auto it = tenant_index.find(to_lower(id));
+    return it == tenant_index.end() ? nullptr : &tenants[it->second];
+  }
+  const application* find_application(std::string_view app_id) const {
+    auto it = application_index.find(to_lower(app_id));
+    return it == application_index.end() ? nullptr : &applications[it->second];
+  }
+  const stored_chat* find_chat(std::string_view id) const {
+    auto it = chat_index.find(std::string(id));
+    return it == chat_index.end() ? nullptr : &chats[it->second];
+  }
+  const chat_member* member_of(const chat& c, std::string_view user_id) const {
+    for (const auto& m : c.members)
+      if (iequals(m.user_id, user_id)) return &m;
+    return nullptr;
+  }
+  const stored_message& message(message_ref r) const {
+    return chats[r.chat].messages[r.message];
+  }
+  const std::vector<std::uint32_t>& user_chats(const std::string& user_id) const {
+    static const std::vector<std::uint32_t> none;
+    auto it = chats_of_user.find(to_lower(user_id));
+    return it == chats_of_user.end() ? none : it->second;
+  }
+  const std::vector<message_ref>& user_messages(const std::string& user_id) const {
+    static const std::vector<message_ref> none;
+    auto it = messages_of_user.find(to_lower(user_id));
+    return it == messages_of_user.end() ? none : it->second;
+  }
+
+  /// The newest message of a chat among those stored no later than `as_of` (a seq),
+  /// or none. Lets a paged walk order by preview time as of its first page.
+  const stored_message* latest_message(const stored_chat& c, std::uint64_t as_of) const {
+    auto it = std::upper_bound(c.messages.begin(), c.messages.end(), as_of,
+                               [](std::uint64_t s, const stored_message& m) { return s < m.seq; });
+    if (it == c.messages.begin()) return nullptr;
+    const auto n = static_cast<std::size_t>(it - c.messages.begin());
+    return &c.messages[c.latest[n - 1]];
+  }
+
+  /// The getAllMessages order: createdDateTime, then chat id, then message id.
+  bool message_before(message_ref a, message_ref b) const {
+    const stored_message& ma = message(a);
+    const stored_message& mb = message(b);
+    if (ma.data.created != mb.data.created) return ma.data.created < mb.data.created;
+    if (a.chat != b.chat) return chats[a.chat].data.id < chats[b.chat].data.id;
+    return ma.data.id < mb.data.id;
+  }
+};
+
+inline bool newer(const chat_message& a, const chat_message& b) {
+  return a.created != b.created ? a.created > b.created : a.id > b.id;
+}
+
+}  // namespace detail
+
+/// The world of one graph, behind a reader/writer lock.
+///
+/// Readers (every request) share the lock; writers (seeding, builders) take it alone, so
+/// a request sees a world either before or after a write, never half of one.
+/// Mutations validate what they are given and throw `fakegraph::error` without changing
+/// anything when it is wrong.
+class store {
+ public:
+  store() = default;
+  explicit store(detail::world_state s) : state_(std::move(s)) {}
+
+  /// A read view: holds the shared lock for as long as it lives.
+  class reader {
+   public:
+    reader(const store& s) : lock_(s.mutex_), state_(s.state_) {}
+    const detail::world_state& operator*() const { return state_; }
+    const detail::world_state* operator->() const { return &state_; }
+
+   private:
+    std::shared_lock<std::shared_mutex> lock_;
+    const detail::world_state& state_;
+  };
+
+  reader read() const { return reader(*this); }
+
+  /// Runs `f(world_state&)` under the exclusive lock.
+  template <class F>
+  decltype(auto) write(F&& f) {
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    return f(state_);
+  }
+
+  /// A copy of the whole world (for snapshot/restore).
+  detail::world_state copy() const {
+    std::shared_lock<std::shared_mutex> lock(mutex_);
+    return state_;
+  }
+  void replace(detail::world_state s) {
+    std::unique_lock<std::shared_mutex> lock(mutex_);
+    state_ = std::move(s);
+  }
+
+  /// Adds `n` to a usage counter if the result stays within `limit`; returns whether it
+  /// did. Readers call it under their shared lock, so it has its own.
+  bool try_use(const std::string& key, std::int64_t n, std::int64_t limit) const {
+    std::lock_guard<std::mutex> lock(usage_mutex_);
+    auto& used = const_cast<detail::world_state&>(state_).usage[key];
+    if (used + n > limit) return false;
+    used += n;
+    return true;
+  }
+  std::int64_t usage(const std::string& key) const {
+    std::lock_guard<std::mutex> lock(usage_mutex_);
+    auto it = state_.usage.find(key);
+    return it == state_.usage.end() ? 0 : it->second;
+  }
+
+ private:
+  mutable std::shared_mutex mutex_;
+  mutable std::mutex usage_mutex_;
+  detail::world_state state_;
+};
+
+namespace detail {
+
+// ---- mutations (callers hold the exclusive lock) ------------------------------------
+
+inline std::string derive_id(world_state& w, std::string_view kind) {
+  const std::uint64_t n = ++w.derived_ids;
+  return guid_from_name(std::string(kind) + "#" + std::to_string(w.settings.id_seed) + "#" +
+                        std::to_string(n));
+}
+
+inline void add_tenant(world_state& w, tenant t, const origin& o) {
+  if (t.id.empty()) t.id = derive_id(w, "tenant");
+  if (w.find_tenant(t.id)) fail(o.area, "duplicate_id", o.at("id"), "duplicate tenant id '" + t.id + "'");
+  w.tenant_index.emplace(to_lower(t.id), w.tenants.size());
+  w.tenants.push_back(std::move(t));
+}
+
+inline const tenant& require_tenant(const world_state& w, std::string& tenant_id,
+                                    const origin& o, const std::string& field) {
+  if (tenant_id.empty()) {
+    if (w.tenants.size() == 1) tenant_id = w.tenants.front().id;
+    else fail(o.area, "missing_field", o.at(field), "tenantId is required when the world has " +
+                  std::to_string(w.tenants.size()) + " tenants");
+  }
+  const tenant* t = w.find_tenant(tenant_id);
+  if (!t) fail(o.area, "unknown_tenant", o.at(field), "unknown tenant '" + tenant_id + "'");
+  tenant_id = t->id;
+  return *t;
+}
+
+inline void add_user(world_state& w, user u, const origin& o) {
+  if (u.user_principal_name.empty())
+    fail(o.area, "missing_field", o.at("userPrincipalName"), "userPrincipalName is required");
+  if (u.id.empty()) u.id = guid_from_name("user#" + to_lower(u.user_principal_name));
+  require_tenant(w, u.tenant_id, o, "tenantId");
+  if (w.find_user(u.id)) fail(o.area, "duplicate_id", o.at("id"), "duplicate user id '" + u.id + "'");
+  if (w.find_user(u.user_principal_name))
+    fail(o.area, "duplicate_id", o.at("userPrincipalName"),
+         "duplicate userPrincipalName '" + u.user_principal_name + "'");
+  if (u.mail.empty()) u.mail = u.user_principal_name;
+  if (u.display_name.empty()) u.display_name = u.user_principal_name.substr(0, u.user_principal_name.find('@'));
+  w.user_index.emplace(to_lower(u.id), w.users.size());
+  w.upn_index.emplace(to_lower(u.user_principal_name), w.users.size());
+  w.users.push_back(std::move(u));
+}
+
+inline void add_application(world_state& w, application a, const origin& o) {
+  if (a.app_id.empty()) a.app_id = derive_id(w, "application");
+  require_tenant(w, a.tenant_id, o, "tenantId");
+  if (w.find_application(a.app_id))
+    fail(o.area, "duplicate_id", o.at("appId"), "duplicate appId '" + a.app_id + "'");
+  if (a.display_name.empty()) a.display_name = "Application " + a.app_id.substr(0, 8);
+  w.application_index.emplace(to_lower(a.app_id), w.applications.size());
+  w.applications.push_back(std::move(a));
+}
+
+inline void add_token(world_state& w, token t, const origin& o) {
+  if (t.value.empty()) fail(o.area, "missing_field", o.at("token"), "token is required");
+  if (w.tokens.count(t.value)) fail(o.area, "duplicate_id", o.at("token"), "duplicate token '" + t.value + "'");
+  if (t.type == token::kind::user) {
+    const user* u = w.find_user(t.subject);
+    if (!u) fail(o.area, "unknown_user", o.at("user"), "unknown user '" + t.subject + "'");
+    t.subject = u->id;
+    t.tenant_id = u->tenant_id;
+  } else if (t.type == token::kind::application) {
+    const application* a = w.find_application(t.subject);
+    if (!a) fail(o.area, "unknown_application", o.at("application"), "unknown application '" + t.subject + "'");
+    t.subject = a->app_id;
+    t.tenant_id = a->tenant_id;
+  } else {
+    t.tenant_id = "9188040d-6c67-4c5b-b112-36a304b66dad";  // the consumer (MSA) tenant
+    if (t.subject.empty()) t.subject = guid_from_name("msa#" + t.value);
+  }
+  std::string key = t.value;
+  w.tokens.emplace(std::move(key), std::move(t));
+}
+
+inline std::string derive_chat_id(world_state& w, const chat& c) {
+  const std::uint64_t n = ++w.derived_ids;
+  const std::uint64_t h = splitmix64(fnv1a(std::to_string(w.settings.id_seed) + "#chat#" + std::to_string(n)));
+  switch (c.type) {
+    case chat_type::one_on_one: {
+      const user* a = w.find_user(c.members[0].user_id);
+      const user* b = w.find_user(c.members[1].user_id);
+      const bool federated = a && b && !iequals(a->tenant_id, b->tenant_id);
+      return "19:" + c.members[0].user_id + "_" + c.members[1].user_id +
+             (federated ? "@fed.unq.gbl.spaces" : "@unq.gbl.spaces");
+    }
+    case chat_type::meeting: {
+      std::string raw;
+      for (std::uint64_t i = 0, x = h; i < 4; ++i, x = splitmix64(x)) raw.append(to_hex(x, 16));
+      std::string b64 = base64_encode(raw.substr(0, 36), false);  // 48 base64 characters
+      for (char& ch : b64)
+        if (ch == '+' || ch == '/') ch = 'A';
+      return "19:meeting_" + b64 + "@thread.v2";
+    }
+    case chat_type::group:
+      break;
+  }
+  return "19:" + to_hex(h, 16) + to_hex(splitmix64(h), 16) + "@thread.v2";
+}
+
+// Puts a message into the getAllMessages index of one user, in order. While a seed loads
+// (`bulk_loading`), it appends and finish_bulk_load() sorts once: O(n log n), not O(n^2).
+inline void index_message(world_state& w, const std::string& user_key, message_ref ref) {
+  auto& list = w.messages_of_user[user_key];
+  if (w.bulk_loading) {
+    list.push_back(ref);
+    return;
+  }
+  auto pos = std::upper_bound(list.begin(), list.end(), ref,
+                              [&](message_ref a, message_ref b) { return w.message_before(a, b); });
+  list.insert(pos, ref);
+}
+
+inline void index_member_history(world_state& w, std::uint32_t chat_index, const chat_member& m) {
+  const stored_chat& c = w.chats[chat_index];
+  const std::string key = to_lower(m.user_id);
+  for (std::uint32_t i = 0; i < c.messages.size(); ++i)
+    if (c.messages[i].data.created >= m.visible_history_start)
+      index_message(w, key, {chat_index, i});
+}
+
+inline void resolve_member(const world_state& w, chat_member& m, const origin& o,
+                           const std::string& path) {
+  const user* u = w.find_user(m.user_id);
+  if (!u) fail(o.area, "unknown_user", o.at(path + ".user"), "unknown user '" + m.user_id + "'");
+  m.user_id = u->id;
+}
+
+/// Adds a chat with its members (messages come through add_message). Returns its index.
+inline std::uint32_t add_chat(world_state& w, chat c, const origin& o) {
+  for (std::size_t i = 0; i < c.members.size(); ++i)
+    resolve_member(w, c.members[i], o, "members[" + std::to_string(i) + "]");
+  for (std::size_t i = 0; i < c.members.size(); ++i)
+    for (std::size_t j = 0; j < i; ++j)
+      if (c.members[i].user_id == c.members[j].user_id)
+        fail(o.area, "duplicate_member", o.at("members[" + std::to_string(i) + "].user"),
+             "user '" + c.members[i].user_id + "' is already a member of this chat");
+  if (c.type == chat_type::one_on_one && c.members.size() != 2)
+    fail(o.area, "bad_roster", o.at("members"),
+         "a oneOnOne chat has exactly 2 members, not " + std::to_string(c.members.size()));
+  if (c.type != chat_type::one_on_one && c.members.size() < 2)
+    fail(o.area, "bad_roster", o.at("members"),
+         std::string("a ") + std::string(to_string(c.type)) + " chat has at least 2 members, not " +
+             std::to_string(c.members.size()));
+  if (c.type == chat_type::one_on_one && c.topic)
+    fail(o.area, "bad_value", o.at("topic"), "a oneOnOne chat has no topic (null)");
+  if (c.meeting) {
+    if (c.type != chat_type::meeting)
+      fail(o.area, "bad_value", o.at("onlineMeetingInfo"), "only meeting chats have onlineMeetingInfo");
+    const user* org = w.find_user(c.meeting->organizer_id);
+    if (!org)
+      fail(o.area, "unknown_user", o.at("onlineMeetingInfo.organizerId"),
+           "unknown user '" + c.meeting->organizer_id + "'");
+    c.meeting->organizer_id = org->id;
+  }
+  if (c.tenant_id.empty()) c.tenant_id = w.find_user(c.members.front().user_id)->tenant_id;
+  require_tenant(w, c.tenant_id, o, "tenantId");
+  if (c.id.empty()) c.id = derive_chat_id(w, c);
+  if (w.find_chat(c.id)) fail(o.area, "duplicate_id", o.at("id"), "duplicate chat id '" + c.id + "'");
+  if (c.last_updated < c.created) c.last_updated = c.created;
+
+  const auto index = static_cast<std::uint32_t>(w.chats.size());
+  stored_chat sc;
+  sc.seq = w.next_seq++;
+  sc.data = std::move(c);
+  w.chat_index.emplace(sc.data.id, index);
+  for (const auto& m : sc.data.members) w.chats_of_user[to_lower(m.user_id)].push_back(index);
+  w.chats.push_back(std::move(sc));
+  return index;
+}
+
+inline void resolve_sender(const world_state& w, const chat& c, message_sender& s,
+                           const origin& o) {
+  if (s.type == message_sender::kind::user) {
+    const user* u = w.find_user(s.id);
+    if (!u) fail(o.area, "unknown_user", o.at("from.user"), "unknown user '" + s.id + "'");
+    if (!w.member_of(c, u->id))
+      fail(o.area, "not_a_member", o.at("from.user"),
+           "user '" + s.id + "' is not a member of chat '" + c.id + "'");
+    s.id = u->id;
+    if (s.display_name.empty()) s.display_name = u->display_name;
+    if (s.tenant_id.empty()) s.tenant_id = u->tenant_id;
+    if (s.identity_type.empty())
+      s.identity_type = iequals(u->tenant_id, c.tenant_id) ? "aadUser" : "federatedUser";
+  } else if (s.type == message_sender::kind::application) {
+    if (s.id.empty()) fail(o.area, "missing_field", o.at("from.application.id"), "id is required");
+    if (s.identity_type.empty()) s.identity_type = "bot";
+  }
+}
+
+inline void validate_message(const chat_message& m, const origin& o) {
+  static constexpr std::string_view types[] = {"message", "systemEventMessage", "chatEvent", "typing"};
+  if (std::find(std::begin(types), std::end(types), m.message_type) == std::end(types))
+    fail(o.area, "bad_value", o.at("messageType"),
+         "unknown messageType '" + m.message_type +
+             "' (accepted: message, systemEventMessage, chatEvent, typing)");
+  static constexpr std::string_view levels[] = {"normal", "high", "urgent"};
+  if (std::find(std::begin(levels), std::end(levels), m.importance) == std::end(levels))
+    fail(o.area, "bad_value", o.at("importance"),
+         "unknown importance '" + m.importance + "' (accepted: normal, high, urgent)");
+  if (m.last_modified < m.created)
+    fail(o.area, "bad_value", o.at("lastModifiedDateTime"),
+         "lastModifiedDateTime is before createdDateTime");
+  if (m.last_edited && *m.last_edited < m.created)
+    fail(o.area, "bad_value", o.at("lastEditedDateTime"), "lastEditedDateTime is before createdDateTime");
+  if (m.deleted && *m.deleted < m.created)
+    fail(o.area, "bad_value", o.at("deletedDateTime"), "deletedDateTime is before createdDateTime");
+}
+
+/// Adds a message to a chat. Defaults: id = createdDateTime in epoch ms,
+/// lastModifiedDateTime = the latest of created, edited and deleted.
+inline message_ref add_message(world_state& w, const std::string& chat_id, chat_message m,
+                               const origin& o) {
+  auto it = w.chat_index.find(chat_id);
+  if (it == w.chat_index.end()) fail(o.area, "unknown_chat", o.at("chatId"), "unknown chat '" + chat_id + "'");
+  const std::uint32_t ci = it->second;
+  stored_chat& sc = w.chats[ci];
+  resolve_sender(w, sc.data, m.from, o);
+  if (m.last_modified == 0) {  // not given: the latest of created, edited and deleted
+    m.last_modified = m.created;
+    if (m.last_edited) m.last_modified = std::max(m.last_modified, *m.last_edited);
+    if (m.deleted) m.last_modified = std::max(m.last_modified, *m.deleted);
+  }
+  validate_message(m, o);
+  if (m.id.empty()) m.id = std::to_string(m.created);
+  for (const auto& existing : sc.messages)
+    if (existing.data.id == m.id)
+      fail(o.area, "duplicate_id", o.at("id"), "duplicate message id '" + m.id + "' in chat '" + chat_id + "'");
+
+  stored_message sm;
+  sm.seq = w.next_seq++;
+  sm.wire = message_json(m, sc.data.id, false).dump();
+  if (m.message_type == "systemEventMessage") sm.wire_system = message_json(m, sc.data.id, true).dump();
+  sm.data = std::move(m);
+  const auto mi = static_cast<std::uint32_t>(sc.messages.size());
+  const std::uint32_t best =
+      (mi == 0 || newer(sm.data, sc.messages[sc.latest.back()].data)) ? mi : sc.latest.back();
+  w.max_modify_lag = std::max(w.max_modify_lag, sm.data.last_modified - sm.data.created);
+  const timestamp created = sm.data.created;
+  sc.messages.push_back(std::move(sm));
+  sc.latest.push_back(best);
+  for (const auto& member : sc.data.members)
+    if (created >= member.visible_history_start) index_message(w, to_lower(member.user_id), {ci, mi});
+  return {ci, mi};
+}
+
+inline void finish_bulk_load(world_state& w) {
+  w.bulk_loading = false;
+  for (auto& [key, list] : w.messages_of_user)
+    std::sort(list.begin(), list.end(),
+              [&](message_ref a, message_ref b) { return w.message_before(a, b); });
+}
+
+}  // namespace detail
+}  // namespace fakegraph
