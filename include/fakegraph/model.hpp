@@ -137,6 +137,8 @@ struct settings {
   std::optional<timestamp> now;            // fixed clock; none = wall clock
   bool strict_query_options = true;        // false: ignore unsupported OData options
   std::uint64_t id_seed = 0;               // seeds request ids and derived ids
+  nlohmann::json faults = nullptr;         // settings.faults, as written (read by faults.hpp)
+  nlohmann::json throttling = nullptr;     // settings.throttling, as written
 };
 
 namespace detail {

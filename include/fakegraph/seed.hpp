@@ -4,7 +4,7 @@
 #include <nlohmann/json.hpp>  // nlohmann::json
 
 #include <algorithm>    // std::find, std::min
-#include <cstdio>       // std::fopen, std::fread, std::fclose
+#include <cstdio>       // std::fopen, std::fread, std::ferror, std::fclose
 #include <initializer_list>  // std::initializer_list
 #include <optional>     // std::optional
 #include <string>       // std::string
@@ -121,7 +121,8 @@ class seed_object {
 inline settings load_settings(const nlohmann::json& j) {
   settings s;
   const seed_object o(j, "settings",
-                      {"baseUrl", "metering", "evaluationQuota", "now", "queryOptions", "idSeed"});
+                      {"baseUrl", "metering", "evaluationQuota", "now", "queryOptions", "idSeed",
+                       "faults", "throttling"});
   s.base_url = o.string("baseUrl", s.base_url);
   while (!s.base_url.empty() && s.base_url.back() == '/') s.base_url.pop_back();
   if (s.base_url.rfind("http://", 0) != 0 && s.base_url.rfind("https://", 0) != 0)
@@ -136,6 +137,9 @@ inline settings load_settings(const nlohmann::json& j) {
     fail("seed", "bad_value", o.at("queryOptions"), "'" + q + "' is not one of: strict, lenient");
   s.strict_query_options = q == "strict";
   s.id_seed = static_cast<std::uint64_t>(o.integer("idSeed", 0, 0));
+  // Fault rules and throttling are checked where they are understood (faults.hpp).
+  if (o.has("faults")) s.faults = o.value("faults", nullptr, nlohmann::json::value_t::array);
+  if (o.has("throttling")) s.throttling = o.value("throttling", nullptr, nlohmann::json::value_t::object);
   return s;
 }
 
@@ -165,16 +169,22 @@ inline message_sender load_sender(const seed_object& m) {
   return s;
 }
 
+/// A message's creation time as its seed entry gives it: `createdDateTime`, else a
+/// Graph-style id (chat message ids are creation times in ms). nullopt when neither does.
+inline std::optional<timestamp> seeded_message_time(const seed_object& m) {
+  if (const auto t = m.time("createdDateTime")) return t;
+  const std::string id = m.string("id");
+  if (!id.empty() && id.size() < 16 && id.find_first_not_of("0123456789") == std::string::npos)
+    return std::stoll(id);
+  return std::nullopt;
+}
+
 inline chat_message load_message(const seed_object& m, const chat& c, std::size_t index) {
   chat_message msg;
   msg.id = m.string("id");
   msg.from = load_sender(m);
-  const auto created = m.time("createdDateTime");
-  if (created) {
+  if (const auto created = seeded_message_time(m)) {
     msg.created = *created;
-  } else if (!msg.id.empty() && msg.id.find_first_not_of("0123456789") == std::string::npos &&
-             msg.id.size() < 16) {
-    msg.created = std::stoll(msg.id);  // Graph's chat message ids are creation times in ms
   } else {
     msg.created = c.created + static_cast<timestamp>(index + 1) * 60000;
   }
@@ -313,7 +323,7 @@ inline world_state load_seed(const nlohmann::json& seed) {
       c.created = now;
       bool any = false;
       for (const auto& mo : message_objects)
-        if (const auto mt = mo.time("createdDateTime")) {
+        if (const auto mt = seeded_message_time(mo)) {
           c.created = any ? std::min(c.created, *mt) : *mt;
           any = true;
         }
@@ -345,7 +355,9 @@ inline std::string read_file(const std::string& path) {
   char buffer[65536];
   std::size_t n;
   while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
+  const bool failed = std::ferror(f) != 0;  // e.g. a directory: it opens, but reads fail
   std::fclose(f);
+  if (failed) fail("seed", "no_file", path, "cannot read the seed file");
   return text;
 }
 

@@ -125,16 +125,16 @@ inline request to_graph_request(const httplib::Request& in, std::string_view sch
 inline void to_httplib_response(const response& in, httplib::Response& out) {
   out.status = in.status;
   for (const auto& [name, value] : in.headers)
-    if (!is_transfer_header(name)) out.set_header(name.c_str(), value);
+    if (!is_transfer_header(name)) out.set_header(name, value);
   const std::string content_type = in.header("Content-Type");
   if (content_type.empty())
     out.body = in.body;
   else
-    out.set_content(in.body, content_type.c_str());
+    out.set_content(in.body, content_type);
 }
 
-/// One log line: method, target as received, status, milliseconds (or "-" when the request
-/// never reached routing, e.g. a malformed request line).
+/// One log line: method, target as received, status, milliseconds spent answering (or "-"
+/// for a request httplib refused before routing, e.g. a malformed request line).
 inline std::string format_request_log(std::string_view method, std::string_view target,
                                       int status, double ms) {
   std::string line(method.empty() ? std::string_view("-") : method);
@@ -144,13 +144,6 @@ inline std::string format_request_log(std::string_view method, std::string_view 
   char buf[32];
   std::snprintf(buf, sizeof buf, "%.2fms", ms);
   return line + buf;
-}
-
-// When the current worker thread started its current request; set before routing, read by
-// the logger after the reply is written. One worker serves one request at a time.
-inline std::chrono::steady_clock::time_point& request_start() {
-  thread_local std::chrono::steady_clock::time_point start{};
-  return start;
 }
 
 // Graph's error codes for the requests cpp-httplib refuses before any handler runs.
@@ -200,7 +193,23 @@ struct server_state {
     return ctx;
   }
 
+  // Logged here, before httplib writes the reply, rather than from httplib's logger (which
+  // runs after the write): a client's next request could otherwise be logged first.
+  void log_request(const httplib::Request& req, int status, double ms) const {
+    if (!log) return;
+    try {
+      log(format_request_log(req.method, req.target, status, ms));
+    } catch (...) {
+      // A failing log sink must not take the connection down with it.
+    }
+  }
+
+  // Tags a handler's own empty-bodied error for the error handler, which removes the tag and
+  // leaves the answer alone (it would otherwise take it for a request httplib refused).
+  static constexpr const char* handler_answer_tag = "X-Fakegraph-Handler-Answer";
+
   void serve(const httplib::Request& req, httplib::Response& res) {
+    const auto start = std::chrono::steady_clock::now();
     try {
       to_httplib_response(handle(to_graph_request(req, scheme, make_authority(host, port))),
                           res);
@@ -210,6 +219,10 @@ struct server_state {
                                       std::string("fakegraph: ") + e.what()),
                           res);
     }
+    if (res.status >= 400 && res.body.empty()) res.set_header(handler_answer_tag, "1");
+    log_request(req, res.status,
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start)
+                    .count());
   }
 };
 
@@ -223,8 +236,9 @@ struct server_state {
 /// routes with a wrong method with 405. Links in answers (`@odata.nextLink`,
 /// `@odata.context`) point back at this server: its scheme and the request's Host header.
 ///
-/// The server owns a `graph::transport()`, which keeps the graph's state alive, so the
-/// graph may be destroyed first; changes made through it are still seen by the server.
+/// The server holds a `graph::transport()`, which shares the graph's state: what a test
+/// changes through the graph is served at once, and the graph object may go first.
+/// A moved-from server only answers port() (0), running() (false), stop() and destruction.
 /// Safe to use from many threads; `stop()` may be called from any of them, repeatedly.
 /// Constructing one sets SIGPIPE to ignored for the process (cpp-httplib does this).
 class server {
@@ -380,8 +394,13 @@ class server {
     http.set_error_handler(httplib::Server::HandlerWithResponse([sp](const httplib::Request& req,
                                                                      httplib::Response& res) {
       if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      if (res.has_header(detail::server_state::handler_answer_tag)) {
+        res.headers.erase(detail::server_state::handler_answer_tag);
+        return httplib::Server::HandlerResponse::Unhandled;
+      }
       if (req.method == "TRACE" || req.method == "CONNECT") {
         sp->serve(req, res);
+        res.headers.erase(detail::server_state::handler_answer_tag);
       } else {
         const int status = res.status;
         detail::to_httplib_response(
@@ -390,31 +409,10 @@ class server {
                                 "The request could not be read as HTTP/1.1 (status " +
                                     std::to_string(status) + ")."),
             res);
+        sp->log_request(req, status, -1);
       }
       return httplib::Server::HandlerResponse::Handled;
     }));
-
-    if (sp->log) {
-      http.set_pre_routing_handler([](const httplib::Request&, httplib::Response&) {
-        detail::request_start() = std::chrono::steady_clock::now();
-        return httplib::Server::HandlerResponse::Unhandled;
-      });
-      http.set_logger([sp](const httplib::Request& req, const httplib::Response& res) {
-        auto& start = detail::request_start();
-        double ms = -1;
-        if (start != std::chrono::steady_clock::time_point{}) {
-          ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() -
-                                                         start)
-                   .count();
-          start = {};
-        }
-        try {
-          sp->log(detail::format_request_log(req.method, req.target, res.status, ms));
-        } catch (...) {
-          // A failing log sink must not take the connection down with it.
-        }
-      });
-    }
 
     // httplib's default sets SO_REUSEPORT, which lets a second server bind a port that is
     // already in use and steal half its connections. SO_REUSEADDR alone still allows a
@@ -423,6 +421,9 @@ class server {
       int yes = 1;
       ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
     });
+    // httplib writes the head and the body of a reply separately; with Nagle's algorithm
+    // the body then waits for the client's delayed ACK, about 40 ms per keep-alive request.
+    http.set_tcp_nodelay(true);
     // Keep-alive clients (SDKs, httplib::Client) reuse a connection for many requests;
     // httplib's default of 5 per connection makes them reconnect all the time.
     http.set_keep_alive_max_count(1000);
@@ -471,11 +472,14 @@ then logs one line per request to stderr: method, path, status, milliseconds.
 SIGINT (Ctrl-C) or SIGTERM stops it with exit status 0. Exit status 1: the seed,
 the certificate or the address could not be used; 2: bad command line.
 
-A self-signed certificate for local HTTPS (valid for localhost and 127.0.0.1):
-  openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 365 \
-    -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1
-then: fakegraph-server --tls-cert cert.pem --tls-key key.pem
-      curl --cacert cert.pem https://localhost:8080/v1.0/me/chats -H 'Authorization: Bearer ...'
+Example, with the default world's token for Adele Vance (data/README.md lists them all):
+  curl -H 'Authorization: Bearer adele-read' 'http://127.0.0.1:8080/v1.0/me/chats?$top=2'
+
+HTTPS for local use: make a self-signed certificate for localhost and 127.0.0.1,
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 365 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1
+then
+  fakegraph-server --tls-cert cert.pem --tls-key key.pem
+  curl --cacert cert.pem -H 'Authorization: Bearer adele-read' https://127.0.0.1:8080/v1.0/me/chats
 )";
 
 struct server_command_line {
@@ -578,6 +582,8 @@ class blocked_stop_signals {
 inline int server_main(int argc, char** argv, std::ostream& out, std::ostream& err,
                        std::string_view default_world_json = {}) {
   constexpr std::string_view program = "fakegraph-server: ";
+  // From the start, so a signal during a long seed load still ends in a clean stop.
+  const detail::blocked_stop_signals signals;
   detail::server_command_line cmd;
   try {
     cmd = detail::parse_server_command_line(argc, argv);
@@ -609,13 +615,12 @@ inline int server_main(int argc, char** argv, std::ostream& out, std::ostream& e
     return 1;
   }
 
-  auto log_mutex = std::make_shared<std::mutex>();
-  cmd.options.log = [log_mutex, &err](const std::string& line) {
-    std::lock_guard<std::mutex> lock(*log_mutex);
+  std::mutex log_mutex;  // outlives srv, whose workers log through it
+  cmd.options.log = [&log_mutex, &err](const std::string& line) {
+    std::lock_guard<std::mutex> lock(log_mutex);
     err << line << '\n' << std::flush;
   };
 
-  const detail::blocked_stop_signals signals;
   std::unique_ptr<server> srv;
   try {
     srv = std::make_unique<server>(*world, std::move(cmd.options));
@@ -629,13 +634,13 @@ inline int server_main(int argc, char** argv, std::ostream& out, std::ostream& e
   for (;;) {
     // The timeout only notices an accept loop that died on its own.
     if (const int sig = signals.wait(timespec{1, 0}); sig != 0) {
-      std::lock_guard<std::mutex> lock(*log_mutex);
+      std::lock_guard<std::mutex> lock(log_mutex);
       err << program << "stopping on " << (sig == SIGINT ? "SIGINT" : "SIGTERM") << "\n"
           << std::flush;
       break;
     }
     if (!srv->running()) {
-      std::lock_guard<std::mutex> lock(*log_mutex);
+      std::lock_guard<std::mutex> lock(log_mutex);
       err << program << "the listening socket failed; stopping\n" << std::flush;
       status = 1;
       break;

@@ -53,6 +53,9 @@ struct stored_chat {
   std::vector<stored_message> messages;
   // latest[i]: index of the newest message (createdDateTime, then id) among messages[0..i].
   std::vector<std::uint32_t> latest;
+  // message id -> index in `messages`: the duplicate check stays O(1) per message, so a
+  // chat of many thousand messages loads in linear time.
+  std::unordered_map<std::string, std::uint32_t> message_index;
 };
 
 /// A message's place: chat index, message index.
@@ -443,9 +446,8 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
   }
   validate_message(m, o);
   if (m.id.empty()) m.id = std::to_string(m.created);
-  for (const auto& existing : sc.messages)
-    if (existing.data.id == m.id)
-      fail(o.area, "duplicate_id", o.at("id"), "duplicate message id '" + m.id + "' in chat '" + chat_id + "'");
+  if (sc.message_index.count(m.id))
+    fail(o.area, "duplicate_id", o.at("id"), "duplicate message id '" + m.id + "' in chat '" + chat_id + "'");
 
   stored_message sm;
   sm.seq = w.next_seq++;
@@ -457,6 +459,7 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
       (mi == 0 || newer(sm.data, sc.messages[sc.latest.back()].data)) ? mi : sc.latest.back();
   w.max_modify_lag = std::max(w.max_modify_lag, sm.data.last_modified - sm.data.created);
   const timestamp created = sm.data.created;
+  sc.message_index.emplace(sm.data.id, mi);
   sc.messages.push_back(std::move(sm));
   sc.latest.push_back(best);
   for (const auto& member : sc.data.members)

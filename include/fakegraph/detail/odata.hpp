@@ -275,7 +275,9 @@ class lexer {
     const auto at = [&](std::size_t off) {
       return (s_[start + off] - '0') * 10 + s_[start + off + 1] - '0';
     };
-    const int year = at(0) * 100 + at(2), month = at(5), day = at(8);
+    const int year = at(0) * 100 + at(2);
+    const int month = at(5);
+    const int day = at(8);
     const bool leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
     static constexpr int days[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool ok = month >= 1 && month <= 12 && day >= 1 &&
@@ -349,14 +351,20 @@ class parser {
     return false;
   }
 
+  // The current token for a message: quoted (string literals already are), long ones cut.
+  std::string shown() const {
+    if (tok_.type == tk::end)
+      return "the end of the filter";
+    const bool quoted = tok_.type == tk::value && tok_.value_type == literal::kind::string;
+    const std::string text(tok_.text.substr(0, 40));
+    const std::string cut = text.size() < tok_.text.size() ? "..." : "";
+    return quoted ? text + cut : "'" + text + cut + "'";
+  }
+
   // "expected X, found Y", with a hint when Y is a keyword in the wrong case (OData is
   // case-sensitive, and `AND` is the commonest slip).
   std::string expected(const std::string& what) const {
-    std::string msg = "expected " + what + ", found ";
-    if (tok_.type == tk::end)
-      return msg + "the end of the filter";
-    std::string_view shown = tok_.text.substr(0, 40);
-    msg += "'" + std::string(shown) + (shown.size() < tok_.text.size() ? "...'" : "'");
+    std::string msg = "expected " + what + ", found " + shown();
     if (tok_.type == tk::ident) {
       std::string lower(tok_.text);
       for (char& c : lower)
@@ -436,8 +444,8 @@ class parser {
       return inner;
     }
     if (tok_.type == tk::value || is_word("true") || is_word("false") || is_word("null"))
-      fail("a condition must start with a property path, found the value '" +
-           std::string(tok_.text) + "' (write 'property op value')");
+      fail("a condition must start with a property path, found the value " + shown() +
+           " (write 'property op value')");
     if (tok_.type != tk::ident || is_keyword(tok_.text))
       fail(expected("a condition" + after));
     return parse_path_expr();
@@ -453,7 +461,7 @@ class parser {
       if (v == first)
         return;
     fail_at(pos, "'" + std::string(first) + "' is not a lambda variable in scope (expected '" +
-                     scopes_.back() + "/…')");
+                     scopes_.back() + "/...')");
   }
 
   node_ptr parse_path_expr() {
@@ -470,7 +478,7 @@ class parser {
         if (lambda)
           fail_at(name_pos, "'" + std::string(name) +
                                 "' needs a collection path before it, e.g. 'members/" +
-                                std::string(name) + "(m: …)'");
+                                std::string(name) + "(m: ...)'");
         fail_at(name_pos, "function '" + std::string(name) + "' is not supported");
       }
       if (!path.empty())
@@ -628,7 +636,7 @@ inline void append(std::string& out, const node& n) {
     case k::in:
       out += n.path + " in (";
       for (std::size_t i = 0; i < n.values.size(); ++i)
-        out += (i ? ", " : "") + to_string(n.values[i]);
+        out += (i > 0 ? ", " : "") + to_string(n.values[i]);
       out += ')';
       break;
     case k::any:

@@ -38,9 +38,11 @@ inline std::optional<std::string> key_in_parentheses(std::string_view segment, s
   return std::string(key);
 }
 
-/// The names under which Graph's getAllMessages function is reached.
+/// The names under which Graph's getAllMessages function is reached. `allMessages` is the
+/// export API's original (beta) name, which the Teams throttling table still lists.
 inline bool is_get_all_messages(std::string_view segment) {
   return iequals(segment, "getAllMessages") || iequals(segment, "getAllMessages()") ||
+         iequals(segment, "allMessages") ||
          iequals(segment, "microsoft.graph.getAllMessages") ||
          iequals(segment, "microsoft.graph.getAllMessages()");
 }
