@@ -26,7 +26,8 @@ namespace example {
 class export_error : public std::runtime_error {
  public:
   export_error(int status, const std::string& body)
-      : std::runtime_error("export failed with HTTP " + std::to_string(status) + ": " + body), status_(status) {}
+      : std::runtime_error("export failed with HTTP " + std::to_string(status) + ": " + body),
+        status_(status) {}
   int status() const noexcept { return status_; }
 
  private:
@@ -36,14 +37,15 @@ class export_error : public std::runtime_error {
 class chat_exporter {
  public:
   using transport = std::function<fakegraph::response(const fakegraph::request&)>;
-  using token_source = std::function<std::string()>;                   // called again after a 401
-  using waiter = std::function<void(std::chrono::milliseconds)>;       // how to wait (a sleep in production)
+  using token_source = std::function<std::string()>;  // called again after a 401
+  using waiter =
+      std::function<void(std::chrono::milliseconds)>;  // how to wait (a sleep in production)
 
   struct options {
     std::string base_url = "https://graph.microsoft.com/v1.0";
     int page_size = 50;
-    std::string model = "B";  // getAllMessages billing model
-    int max_attempts = 6;     // per page
+    std::string model = "B";                 // getAllMessages billing model
+    int max_attempts = 6;                    // per page
     std::chrono::milliseconds backoff{500};  // when a 503/502/504 has no Retry-After; doubles
   };
 
@@ -56,7 +58,10 @@ class chat_exporter {
   };
 
   chat_exporter(transport send, token_source tokens, waiter wait, options o)
-      : send_(std::move(send)), tokens_(std::move(tokens)), wait_(std::move(wait)), options_(std::move(o)) {}
+      : send_(std::move(send)),
+        tokens_(std::move(tokens)),
+        wait_(std::move(wait)),
+        options_(std::move(o)) {}
   chat_exporter(transport send, token_source tokens, waiter wait)
       : chat_exporter(std::move(send), std::move(tokens), std::move(wait), options{}) {}
 
@@ -68,8 +73,8 @@ class chat_exporter {
 
   /// Every chat of `user` (List chats, with members).
   std::vector<nlohmann::json> list_chats(const std::string& user) {
-    return walk(options_.base_url + "/users/" + user + "/chats?$top=" + std::to_string(options_.page_size) +
-                "&$expand=members");
+    return walk(options_.base_url + "/users/" + user +
+                "/chats?$top=" + std::to_string(options_.page_size) + "&$expand=members");
   }
 
   const stats& statistics() const noexcept { return stats_; }
@@ -101,13 +106,15 @@ class chat_exporter {
         token_ = tokens_();
         continue;
       }
-      const bool transient = r.status == 429 || r.status == 503 || r.status == 502 || r.status == 504;
+      const bool transient =
+          r.status == 429 || r.status == 503 || r.status == 502 || r.status == 504;
       if (!transient || attempt >= options_.max_attempts) throw export_error(r.status, r.body);
       ++stats_.retries;
       const std::string retry_after = r.header("Retry-After");
       std::chrono::milliseconds delay = backoff;
       if (!retry_after.empty())
-        delay = std::chrono::milliseconds(static_cast<long long>(std::llround(std::stod(retry_after) * 1000)));
+        delay = std::chrono::milliseconds(
+            static_cast<long long>(std::llround(std::stod(retry_after) * 1000)));
       else
         backoff *= 2;
       stats_.waited += delay;

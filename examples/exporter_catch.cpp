@@ -4,19 +4,22 @@
 
 #include <fakegraph/fakegraph.hpp>
 
-#include <chrono>    // std::chrono::milliseconds, std::chrono::seconds
-#include <cstdio>    // std::printf
-#include <string>    // std::string
-#include <vector>    // std::vector
+#include <chrono>  // std::chrono::milliseconds, std::chrono::seconds
+#include <cstdio>  // std::fprintf
+#include <string>  // std::string
+#include <vector>  // std::vector
 
 #include "exporter.hpp"
 
 namespace {
 
-// Every test adds its graph's coverage here; the report prints when the run ends.
+// Every test adds its graph's coverage here; the report prints when the run ends (not
+// when nothing ran, as when CTest asks for the list of tests).
 struct coverage_at_exit {
   fakegraph::coverage_data total;
-  ~coverage_at_exit() { std::printf("\n%s", total.report().c_str()); }
+  ~coverage_at_exit() {
+    if (total.requests > 0) std::fprintf(stderr, "\n%s", total.report().c_str());
+  }
 } run_coverage;
 
 // The exporter, wired to a graph: its transport, a token, and waits that step the
@@ -24,8 +27,8 @@ struct coverage_at_exit {
 example::chat_exporter exporter_for(fakegraph::graph& g, std::string token = "app",
                                     example::chat_exporter::options o = {}) {
   return example::chat_exporter(
-      g.transport(), [token] { return token; }, [&g](std::chrono::milliseconds d) { g.clock().advance(d); },
-      std::move(o));
+      g.transport(), [token] { return token; },
+      [&g](std::chrono::milliseconds d) { g.clock().advance(d); }, std::move(o));
 }
 
 // Adele and Megan, a chat between them with `n` messages, a minute apart.
@@ -33,7 +36,8 @@ fakegraph::graph small_world(int n) {
   auto g = fakegraph::graph::with_users({"adele@contoso.com", "megan@contoso.com"});
   const std::string chat = g.add_chat({"adele@contoso.com", "megan@contoso.com"});
   for (int i = 0; i < n; ++i) {
-    g.add_message(chat, {i % 2 ? "megan@contoso.com" : "adele@contoso.com", "message " + std::to_string(i)});
+    g.add_message(
+        chat, {i % 2 ? "megan@contoso.com" : "adele@contoso.com", "message " + std::to_string(i)});
     g.clock().advance(std::chrono::minutes(1));
   }
   return g;
@@ -60,7 +64,8 @@ TEST_CASE("Builder: the exporter reads a world written in two lines", "[exporter
   g.add_message(chat, {"megan@contoso.com", "hi Adele"});
 
   auto exporter = exporter_for(g);
-  CHECK(contents(exporter.export_messages("adele@contoso.com")) == std::vector<std::string>{"hello", "hi Adele"});
+  CHECK(contents(exporter.export_messages("adele@contoso.com")) ==
+        std::vector<std::string>{"hello", "hi Adele"});
   const auto chats = exporter.list_chats("megan@contoso.com");
   REQUIRE(chats.size() == 1);
   CHECK(chats[0]["id"] == chat);
@@ -87,9 +92,9 @@ TEST_CASE("Journal: the exporter follows every nextLink exactly once", "[exporte
 TEST_CASE("Faults: the exporter survives 429, 503, 502, 504 and an empty page", "[exporter]") {
   auto g = small_world(12);
   using fakegraph::fault;
-  g.faults().add(fault::throttle(2.128).nth(2));                 // fractional Retry-After
-  g.faults().add(fault::unavailable().nth(4));                   // no Retry-After: backoff
-  g.faults().add(fault::unavailable(3).nth(6));                  // whole seconds
+  g.faults().add(fault::throttle(2.128).nth(2));  // fractional Retry-After
+  g.faults().add(fault::unavailable().nth(4));    // no Retry-After: backoff
+  g.faults().add(fault::unavailable(3).nth(6));   // whole seconds
   g.faults().add(fault::bad_gateway().nth(7));
   g.faults().add(fault::gateway_timeout().nth(8));
   g.faults().add(fault::empty_page().url_contains("$skiptoken").nth(2));
@@ -139,7 +144,8 @@ TEST_CASE("Clock: a token that expires while the exporter waits out a Retry-Afte
   example::chat_exporter::options o;
   o.page_size = 2;
   example::chat_exporter exporter(
-      g.transport(), [&] { return issued.at(next++); }, [&g](std::chrono::milliseconds d) { g.clock().advance(d); }, o);
+      g.transport(), [&] { return issued.at(next++); },
+      [&g](std::chrono::milliseconds d) { g.clock().advance(d); }, o);
   CHECK(exporter.export_messages("adele@contoso.com").size() == 4);
   // Page 2 was throttled for 5 s; by then the first token had expired: one 401, one refresh.
   CHECK(g.journal().count(401) == 1);
@@ -169,7 +175,8 @@ TEST_CASE("Determinism: the same export twice gives the same bytes", "[exporter]
     auto exporter = exporter_for(g, "app", o);
     exporter.export_messages("adele@contoso.com");
     std::vector<std::string> wire;
-    for (const auto& e : g.journal().entries()) wire.push_back(std::to_string(e.status) + " " + e.response_body);
+    for (const auto& e : g.journal().entries())
+      wire.push_back(std::to_string(e.status) + " " + e.response_body);
     run_coverage.total += g.coverage().data();
     return wire;
   };

@@ -17,9 +17,12 @@ fakegraph::coverage_data run_coverage;  // every test's graph adds to it
 // Prints the whole run's coverage when GoogleTest is done.
 class coverage_report : public ::testing::Environment {
  public:
-  void TearDown() override { std::printf("\n%s", run_coverage.report().c_str()); }
+  void TearDown() override {
+    if (run_coverage.requests > 0) std::printf("\n%s", run_coverage.report().c_str());
+  }
 };
-[[maybe_unused]] const auto* const registered = ::testing::AddGlobalTestEnvironment(new coverage_report);
+[[maybe_unused]] const auto* const registered =
+    ::testing::AddGlobalTestEnvironment(new coverage_report);
 
 class exporter_test : public ::testing::Test {
  protected:
@@ -27,7 +30,8 @@ class exporter_test : public ::testing::Test {
   exporter_test() : g(fakegraph::graph::with_users({"adele@contoso.com", "megan@contoso.com"})) {
     const std::string chat = g.add_chat({"adele@contoso.com", "megan@contoso.com"});
     for (int i = 0; i < 12; ++i) {
-      g.add_message(chat, {i % 2 ? "megan@contoso.com" : "adele@contoso.com", "message " + std::to_string(i)});
+      g.add_message(chat, {i % 2 ? "megan@contoso.com" : "adele@contoso.com",
+                           "message " + std::to_string(i)});
       g.clock().advance(std::chrono::minutes(1));
     }
   }

@@ -12,7 +12,8 @@ int main() {
     fakegraph::response r = send({"GET", url, {{"Authorization", "Bearer adele-read"}}});
     if (r.status != 200) return std::printf("%d %s\n", r.status, r.body.c_str()), 1;
     const nlohmann::json page = r.json();
-    for (const auto& chat : page["value"]) std::printf("%d %s\n", ++chats, chat["id"].get<std::string>().c_str());
+    for (const auto& chat : page["value"])
+      std::printf("%d %s\n", ++chats, chat["id"].get<std::string>().c_str());
     url = page.value("@odata.nextLink", "");  // absent on the last page
   }
   return chats == 7 ? 0 : 1;

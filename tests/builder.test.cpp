@@ -6,18 +6,19 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <atomic>   // std::atomic
-#include <chrono>   // std::chrono::hours, std::chrono::minutes
+#include <atomic>      // std::atomic
+#include <chrono>      // std::chrono::hours, std::chrono::minutes
 #include <functional>  // std::function
-#include <string>   // std::string
-#include <thread>   // std::thread
-#include <vector>   // std::vector
+#include <string>      // std::string
+#include <thread>      // std::thread
+#include <vector>      // std::vector
 
 using nlohmann::json;
 
 namespace {
 
-fakegraph::response get(const fakegraph::graph& g, const std::string& url, const std::string& token) {
+fakegraph::response get(const fakegraph::graph& g, const std::string& url,
+                        const std::string& token) {
   return g.handle({"GET", url, {{"Authorization", "Bearer " + token}}});
 }
 
@@ -75,7 +76,8 @@ TEST_CASE("Builder: a two-line world answers List chats", "[builder]") {
 
   // Megan sees the same chat; the app token reads Adele's chats.
   CHECK(chat_ids(get(g, "/v1.0/me/chats", "megan@contoso.com")) == std::vector<std::string>{chat});
-  CHECK(chat_ids(get(g, "/v1.0/users/adele@contoso.com/chats", "app")) == std::vector<std::string>{chat});
+  CHECK(chat_ids(get(g, "/v1.0/users/adele@contoso.com/chats", "app")) ==
+        std::vector<std::string>{chat});
 }
 
 TEST_CASE("Builder: users, applications and tenants get defaults", "[builder]") {
@@ -86,7 +88,8 @@ TEST_CASE("Builder: users, applications and tenants get defaults", "[builder]") 
   const std::string app = g.add_application("Exporter");
   CHECK(fakegraph::detail::is_guid(app));
   g.add_token("t", fakegraph::app_only(app, {"Chat.Read.All"}));
-  const std::string chat = g.add_chat(fakegraph::chat_spec::group({"adele@contoso.com", megan}, "Launch"));
+  const std::string chat =
+      g.add_chat(fakegraph::chat_spec::group({"adele@contoso.com", megan}, "Launch"));
 
   const auto r = get(g, "/v1.0/users/" + adele + "/chats?$expand=members", "t");
   REQUIRE(r.status == 200);
@@ -125,27 +128,36 @@ TEST_CASE("Builder: misuse throws fakegraph::error and changes nothing", "[build
     CHECK(e.id() == "fakegraph.world.unknown_user");
     CHECK_THAT(e.what(), fakegraph_test::contains_substring("add_chat.members[1].user"));
   }
-  CHECK(error_id([&] { g.add_chat(fakegraph::chat_spec::one_on_one("adele@contoso.com", "adele@contoso.com")); }) ==
-        "fakegraph.world.duplicate_member");
+  CHECK(error_id([&] {
+          g.add_chat(fakegraph::chat_spec::one_on_one("adele@contoso.com", "adele@contoso.com"));
+        }) == "fakegraph.world.duplicate_member");
   CHECK(error_id([&] { g.add_chat(fakegraph::chat_spec::group({"adele@contoso.com"})); }) ==
         "fakegraph.world.bad_roster");
   const std::string chat = g.add_chat({"adele@contoso.com", "megan@contoso.com"});
-  CHECK(error_id([&] { g.add_chat({"adele@contoso.com", "megan@contoso.com"}); }) == "fakegraph.world.duplicate_id");
-  CHECK(error_id([&] { g.add_message(chat, {"alex@contoso.com", "not a member"}); }) ==
-        "fakegraph.world.not_a_member");
-  CHECK(error_id([&] { g.add_message("19:nope@thread.v2", {"adele@contoso.com", "hi"}); }) ==
-        "fakegraph.world.unknown_chat");
+  CHECK(error_id([&] {
+          g.add_chat({"adele@contoso.com", "megan@contoso.com"});
+        }) == "fakegraph.world.duplicate_id");
+  CHECK(error_id([&] {
+          g.add_message(chat, {"alex@contoso.com", "not a member"});
+        }) == "fakegraph.world.not_a_member");
+  CHECK(error_id([&] {
+          g.add_message("19:nope@thread.v2", {"adele@contoso.com", "hi"});
+        }) == "fakegraph.world.unknown_chat");
   fakegraph::message_spec html{"adele@contoso.com", "<b>hi</b>"};
   html.content_type = "markdown";
   CHECK(error_id([&] { g.add_message(chat, html); }) == "fakegraph.world.bad_value");
-  CHECK(error_id([&] { g.add_member(chat, {"alex@contoso.com"}); }) == "fakegraph.world.bad_roster");
-  CHECK(error_id([&] { g.add_token("t", fakegraph::delegated("nobody@contoso.com", {"Chat.Read"})); }) ==
-        "fakegraph.world.unknown_user");
+  CHECK(error_id([&] { g.add_member(chat, {"alex@contoso.com"}); }) ==
+        "fakegraph.world.bad_roster");
+  CHECK(error_id([&] {
+          g.add_token("t", fakegraph::delegated("nobody@contoso.com", {"Chat.Read"}));
+        }) == "fakegraph.world.unknown_user");
   CHECK(error_id([&] { fakegraph::utc("yesterday"); }) == "fakegraph.world.bad_time");
-  CHECK(error_id([&] { g.restore(fakegraph::world_snapshot{}); }) == "fakegraph.world.empty_snapshot");
+  CHECK(error_id([&] { g.restore(fakegraph::world_snapshot{}); }) ==
+        "fakegraph.world.empty_snapshot");
 }
 
-TEST_CASE("Builder: message defaults read the graph's clock and keep ids unique", "[builder][clock]") {
+TEST_CASE("Builder: message defaults read the graph's clock and keep ids unique",
+          "[builder][clock]") {
   auto g = fakegraph::graph::with_users({"adele@contoso.com", "megan@contoso.com"});
   const std::string chat = g.add_chat({"adele@contoso.com", "megan@contoso.com"});
   const fakegraph::timestamp now = g.clock().now();
@@ -158,10 +170,12 @@ TEST_CASE("Builder: message defaults read the graph's clock and keep ids unique"
   const std::string third = g.add_message(chat, {"adele@contoso.com", "three"});
   CHECK(third == std::to_string(now + 5 * 60000));
   // An explicit time is kept.
-  const std::string old = g.add_message(chat, {"adele@contoso.com", "old", fakegraph::utc("2026-10-01T09:00:00Z")});
+  const std::string old =
+      g.add_message(chat, {"adele@contoso.com", "old", fakegraph::utc("2026-10-01T09:00:00Z")});
   CHECK(old == std::to_string(fakegraph::utc("2026-10-01T09:00:00Z")));
 
-  CHECK(exported_ids(g, "adele@contoso.com") == std::vector<std::string>{old, first, second, third});
+  CHECK(exported_ids(g, "adele@contoso.com") ==
+        std::vector<std::string>{old, first, second, third});
   const auto r = get(g, "/v1.0/me/chats?$expand=lastMessagePreview", "adele@contoso.com");
   REQUIRE(r.status == 200);
   const json preview = r.json()["value"][0]["lastMessagePreview"];
@@ -171,12 +185,14 @@ TEST_CASE("Builder: message defaults read the graph's clock and keep ids unique"
 }
 
 TEST_CASE("Builder: rich messages, system events and add_chat_message", "[builder]") {
-  auto g = fakegraph::graph::with_users({"adele@contoso.com", "megan@contoso.com", "alex@contoso.com"});
+  auto g =
+      fakegraph::graph::with_users({"adele@contoso.com", "megan@contoso.com", "alex@contoso.com"});
   const std::string chat = g.add_chat(fakegraph::chat_spec::meeting(
       {"adele@contoso.com", "megan@contoso.com", "alex@contoso.com"}, "Review"));
   fakegraph::message_spec event;
   event.message_type = "systemEventMessage";
-  event.event_detail = {{"@odata.type", "#microsoft.graph.chatRenamedEventMessageDetail"}, {"chatDisplayName", "Review"}};
+  event.event_detail = {{"@odata.type", "#microsoft.graph.chatRenamedEventMessageDetail"},
+                        {"chatDisplayName", "Review"}};
   g.add_message(chat, event);
   fakegraph::message_spec deleted{"megan@contoso.com", "oops"};
   deleted.deleted = g.clock().now() + 1000;
@@ -193,7 +209,8 @@ TEST_CASE("Builder: rich messages, system events and add_chat_message", "[builde
   REQUIRE(r.status == 200);
   const json v = r.json()["value"];
   REQUIRE(v.size() == 3);
-  CHECK(v[0]["messageType"] == "unknownFutureValue");  // systemEventMessage without the Prefer header
+  CHECK(v[0]["messageType"] ==
+        "unknownFutureValue");  // systemEventMessage without the Prefer header
   CHECK(v[0]["from"].is_null());
   CHECK(v[0]["body"]["content"] == "<systemEventMessage/>");
   CHECK(v[1]["id"] == deleted_id);
@@ -213,8 +230,10 @@ TEST_CASE("Builder: rich messages, system events and add_chat_message", "[builde
 }
 
 TEST_CASE("Builder: add_member widens a chat and moves lastUpdatedDateTime", "[builder]") {
-  auto g = fakegraph::graph::with_users({"adele@contoso.com", "megan@contoso.com", "lee@contoso.com"});
-  const std::string chat = g.add_chat(fakegraph::chat_spec::group({"adele@contoso.com", "megan@contoso.com"}));
+  auto g =
+      fakegraph::graph::with_users({"adele@contoso.com", "megan@contoso.com", "lee@contoso.com"});
+  const std::string chat =
+      g.add_chat(fakegraph::chat_spec::group({"adele@contoso.com", "megan@contoso.com"}));
   const std::string before = g.add_message(chat, {"adele@contoso.com", "before Lee"});
   CHECK(chat_ids(get(g, "/v1.0/me/chats", "lee@contoso.com")).empty());
 
@@ -232,8 +251,10 @@ TEST_CASE("Builder: add_member widens a chat and moves lastUpdatedDateTime", "[b
   CHECK(c["members"][2]["visibleHistoryStartDateTime"] == "2026-11-01T13:00:00Z");
   CHECK(exported_ids(g, "lee@contoso.com") == std::vector<std::string>{after});
   CHECK(exported_ids(g, "adele@contoso.com") == std::vector<std::string>{before, after});
-  CHECK(error_id([&] { g.add_member(chat, {"lee@contoso.com"}); }) == "fakegraph.world.duplicate_member");
-  CHECK(error_id([&] { g.add_member(chat, {"nobody@contoso.com"}); }) == "fakegraph.world.unknown_user");
+  CHECK(error_id([&] { g.add_member(chat, {"lee@contoso.com"}); }) ==
+        "fakegraph.world.duplicate_member");
+  CHECK(error_id([&] { g.add_member(chat, {"nobody@contoso.com"}); }) ==
+        "fakegraph.world.unknown_user");
 }
 
 TEST_CASE("Builder: a token that expires on the graph's clock", "[builder][clock]") {
@@ -251,9 +272,11 @@ TEST_CASE("Builder: a token that expires on the graph's clock", "[builder][clock
 }
 
 TEST_CASE("Builder: calls on a live graph while other threads read it", "[builder][threads]") {
-  auto g = fakegraph::graph::with_users({"adele@contoso.com", "megan@contoso.com", "alex@contoso.com"});
+  auto g =
+      fakegraph::graph::with_users({"adele@contoso.com", "megan@contoso.com", "alex@contoso.com"});
   const std::string one = g.add_chat({"adele@contoso.com", "megan@contoso.com"});
-  const std::string two = g.add_chat(fakegraph::chat_spec::group({"adele@contoso.com", "alex@contoso.com", "megan@contoso.com"}));
+  const std::string two = g.add_chat(
+      fakegraph::chat_spec::group({"adele@contoso.com", "alex@contoso.com", "megan@contoso.com"}));
   constexpr int per_writer = 150;
   std::vector<std::string> last(2);
   std::atomic<int> bad{0};
@@ -261,8 +284,8 @@ TEST_CASE("Builder: calls on a live graph while other threads read it", "[builde
   auto writer = [&](int which) {
     const std::string& chat = which == 0 ? one : two;
     for (int i = 0; i < per_writer; ++i)
-      last[static_cast<std::size_t>(which)] =
-          g.add_message(chat, {which == 0 ? "megan@contoso.com" : "alex@contoso.com", "m" + std::to_string(i)});
+      last[static_cast<std::size_t>(which)] = g.add_message(
+          chat, {which == 0 ? "megan@contoso.com" : "alex@contoso.com", "m" + std::to_string(i)});
   };
   auto reader = [&] {
     for (int i = 0; i < 100 || !done; ++i) {
@@ -282,11 +305,13 @@ TEST_CASE("Builder: calls on a live graph while other threads read it", "[builde
 
   const auto ids = exported_ids(g, "adele@contoso.com");
   CHECK(ids.size() == 2 * per_writer);
-  const json chats = get(g, "/v1.0/me/chats?$expand=lastMessagePreview", "adele@contoso.com").json()["value"];
+  const json chats =
+      get(g, "/v1.0/me/chats?$expand=lastMessagePreview", "adele@contoso.com").json()["value"];
   for (const auto& c : chats) CHECK(c["lastMessagePreview"]["id"] == last[c["id"] == one ? 0 : 1]);
 }
 
-TEST_CASE("Builder: reset() goes back to the seed, snapshot()/restore() to a moment", "[builder][reset]") {
+TEST_CASE("Builder: reset() goes back to the seed, snapshot()/restore() to a moment",
+          "[builder][reset]") {
   auto g = fakegraph::graph::from_file(FAKEGRAPH_TEST_DATA_DIR "/contoso.json");
   const auto seeded = chat_ids(get(g, "/v1.0/me/chats?$top=50", "adele-read"));
   const fakegraph::timestamp seed_now = g.clock().now();
@@ -314,7 +339,7 @@ TEST_CASE("Builder: reset() goes back to the seed, snapshot()/restore() to a mom
   g.restore(before);
   CHECK(chat_ids(get(g, "/v1.0/me/chats?$top=50", "adele-read")) == seeded);
   CHECK(g.clock().now() == seed_now + 3600 * 1000);  // the clock is not part of a snapshot
-  CHECK(g.journal().size() == 3);                     // nor is the journal
+  CHECK(g.journal().size() == 3);                    // nor is the journal
   (void)extra;
 
   // with_users: reset() returns to the two-line world, not to an empty one.

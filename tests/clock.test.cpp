@@ -21,10 +21,11 @@ namespace {
 
 // Reference instants, each checked with `date -u -d <time> +%s%3N` (GNU coreutils), not
 // with the code under test.
-constexpr timestamp graph_doc_example = 1621973534864;  // 2021-05-25T20:12:14.864Z (graph-semantics §5)
-constexpr timestamp leap_day_2024 = 1709164800000;      // 2024-02-29T00:00:00Z
-constexpr timestamp leap_day_2000_end = 951868799000;   // 2000-02-29T23:59:59Z
-constexpr timestamp year_9999_end = 253402300799999;    // 9999-12-31T23:59:59.999Z
+constexpr timestamp graph_doc_example =
+    1621973534864;  // 2021-05-25T20:12:14.864Z (graph-semantics §5)
+constexpr timestamp leap_day_2024 = 1709164800000;     // 2024-02-29T00:00:00Z
+constexpr timestamp leap_day_2000_end = 951868799000;  // 2000-02-29T23:59:59Z
+constexpr timestamp year_9999_end = 253402300799999;   // 9999-12-31T23:59:59.999Z
 
 timestamp system_now_ms() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
@@ -96,7 +97,7 @@ TEST_CASE("parse_time refuses every malformed timestamp", "[clock]") {
       "2021-05-25",
       "2021-05-25T20:12",
       "2021-05-25T20:12Z",
-      "2021-05-25 20:12:14Z",        // a space for T
+      "2021-05-25 20:12:14Z",  // a space for T
       "2021/05/25T20:12:14Z",
       "2021-05-25T20-12-14Z",
       "21-05-25T20:12:14Z",
@@ -104,19 +105,19 @@ TEST_CASE("parse_time refuses every malformed timestamp", "[clock]") {
       "2021-5-25T20:12:14Z",
       "2021-05-5T20:12:14Z",
       "2021-05-25T2:12:14Z",
-      "0000-01-01T00:00:00Z",        // there is no year 0
+      "0000-01-01T00:00:00Z",  // there is no year 0
       "2021-00-10T00:00:00Z",
       "2021-13-10T00:00:00Z",
       "2021-05-00T00:00:00Z",
       "2021-05-32T00:00:00Z",
       "2021-05-25T24:00:00Z",
       "2021-05-25T23:60:00Z",
-      "2021-05-25T23:59:60Z",        // no leap seconds
+      "2021-05-25T23:59:60Z",  // no leap seconds
       "2021-05-25T20:12:1aZ",
-      "2021-05-25T20:12:14.Z",       // a dot without digits
+      "2021-05-25T20:12:14.Z",  // a dot without digits
       "2021-05-25T20:12:14.",
       "2021-05-25T20:12:14.5.5Z",
-      "2021-05-25T20:12:14,5Z",      // ISO's comma is not Graph's
+      "2021-05-25T20:12:14,5Z",  // ISO's comma is not Graph's
       "2021-05-25T20:12:14ZZ",
       "2021-05-25T20:12:14Z ",
       " 2021-05-25T20:12:14Z",
@@ -142,7 +143,8 @@ TEST_CASE("format_time writes UTC with Z and a fraction without trailing zeros",
   CHECK(format_time(0) == "1970-01-01T00:00:00Z");
   CHECK(format_time(-1) == "1969-12-31T23:59:59.999Z");
   CHECK(format_time(leap_day_2024) == "2024-02-29T00:00:00Z");
-  CHECK(format_time(leap_day_2024 + 510) == "2024-02-29T00:00:00.51Z");  // Graph's own example shape
+  CHECK(format_time(leap_day_2024 + 510) ==
+        "2024-02-29T00:00:00.51Z");  // Graph's own example shape
   CHECK(format_time(leap_day_2024 + 500) == "2024-02-29T00:00:00.5Z");
   CHECK(format_time(leap_day_2024 + 5) == "2024-02-29T00:00:00.005Z");
   CHECK(format_time(leap_day_2024 + 50) == "2024-02-29T00:00:00.05Z");
@@ -152,8 +154,9 @@ TEST_CASE("format_time writes UTC with Z and a fraction without trailing zeros",
 
 TEST_CASE("format_time and parse_time round-trip", "[clock]") {
   // Every millisecond pattern over a spread of days, before and after 1970, leap or not.
-  std::vector<timestamp> samples = {fakegraph::null_date, -1, 0, 1, graph_doc_example, leap_day_2024,
-                                    leap_day_2000_end, year_9999_end};
+  std::vector<timestamp> samples = {
+      fakegraph::null_date, -1,           0, 1, graph_doc_example, leap_day_2024,
+      leap_day_2000_end,    year_9999_end};
   for (timestamp t = fakegraph::null_date; t < year_9999_end; t += 86399999LL * 367 + 123457)
     samples.push_back(t);
   for (timestamp ms = 0; ms < 1000; ++ms) samples.push_back(leap_day_2024 + ms);
@@ -164,8 +167,9 @@ TEST_CASE("format_time and parse_time round-trip", "[clock]") {
     CHECK(text.back() == 'Z');
     CHECK((text.find('.') == std::string::npos || text[text.size() - 2] != '0'));
   }
-  for (const char* s : {"2020-12-04T23:10:28.51Z", "2021-05-25T20:12:14.864Z", "0001-01-01T00:00:00Z",
-                        "2024-02-29T23:59:59.999Z", "1999-12-31T23:59:59.001Z"}) {
+  for (const char* s :
+       {"2020-12-04T23:10:28.51Z", "2021-05-25T20:12:14.864Z", "0001-01-01T00:00:00Z",
+        "2024-02-29T23:59:59.999Z", "1999-12-31T23:59:59.001Z"}) {
     const auto t = parse_time(s);
     REQUIRE(t);
     CHECK(format_time(*t) == s);

@@ -10,14 +10,15 @@
 #include <thread>  // std::thread
 #include <vector>  // std::vector
 
-using nlohmann::json;
 using fakegraph_test::contains_substring;
+using nlohmann::json;
 
 namespace {
 
 const std::string contoso = FAKEGRAPH_TEST_DATA_DIR "/contoso.json";
 
-fakegraph::response get(const fakegraph::graph& g, const std::string& url, const std::string& token) {
+fakegraph::response get(const fakegraph::graph& g, const std::string& url,
+                        const std::string& token) {
   return g.handle({"GET", url, {{"Authorization", "Bearer " + token}}});
 }
 
@@ -56,7 +57,8 @@ TEST_CASE("Coverage: endpoints, options, permission decisions, statuses, faults"
 
   CHECK(c.permissions.at("listChats delegated[Chat.Read] -> allowed") == 2);
   CHECK(c.permissions.at("listChats application[Chat.Read.All] -> allowed") == 1);
-  CHECK(c.permissions.at("listChats delegated[User.Read] -> 403 Missing scope permissions on the request") == 1);
+  CHECK(c.permissions.at(
+            "listChats delegated[User.Read] -> 403 Missing scope permissions on the request") == 1);
   CHECK(c.permissions.at("listChats unauthenticated -> 401 Access token is empty") == 1);
   CHECK(c.permissions.size() == 5);  // the faulted request decided nothing about permissions
 
@@ -93,7 +95,8 @@ TEST_CASE("Coverage: a printable report, JSON, merging and clearing", "[coverage
   CHECK_THAT(report, contains_substring("         2  throttled: listChatsPerUser\n"));
   CHECK_THAT(report, contains_substring("         1  early retry\n"));
   CHECK_THAT(report, contains_substring("  not exercised\n"));
-  CHECK_THAT(report, contains_substring("    endpoint getAllMessages GET /users/{user}/chats/getAllMessages\n"));
+  CHECK_THAT(report, contains_substring(
+                         "    endpoint getAllMessages GET /users/{user}/chats/getAllMessages\n"));
 
   const json j = g.coverage().data().json();
   CHECK(j["requests"] == 8);
@@ -110,7 +113,8 @@ TEST_CASE("Coverage: a printable report, JSON, merging and clearing", "[coverage
 
   g.coverage().clear();
   CHECK(g.coverage().data().requests == 0);
-  CHECK(g.coverage().report().rfind("fakegraph coverage: 0 requests\n  endpoints\n    (none)\n", 0) == 0);
+  CHECK(g.coverage().report().rfind("fakegraph coverage: 0 requests\n  endpoints\n    (none)\n",
+                                    0) == 0);
 }
 
 TEST_CASE("Coverage: concurrent callers are all counted", "[coverage][threads]") {
@@ -118,7 +122,8 @@ TEST_CASE("Coverage: concurrent callers are all counted", "[coverage][threads]")
   std::vector<std::thread> pool;
   for (int t = 0; t < 4; ++t)
     pool.emplace_back([&g, t] {
-      for (int i = 0; i < 100; ++i) get(g, t % 2 ? "/v1.0/me/chats?$top=5" : "/v1.0/me/chats", "adele-read");
+      for (int i = 0; i < 100; ++i)
+        get(g, t % 2 ? "/v1.0/me/chats?$top=5" : "/v1.0/me/chats", "adele-read");
     });
   for (auto& t : pool) t.join();
   const auto c = g.coverage().data();

@@ -29,7 +29,8 @@ std::string wire_of(const fakegraph::journal_entry& e) {
 
 // A test world built in code, a fault drawn from the seed, and a script of requests.
 run_result scripted_run(std::uint64_t id_seed) {
-  auto g = fakegraph::graph::from_json({{"settings", {{"idSeed", id_seed}, {"now", "2026-03-01T08:00:00Z"}}}});
+  auto g = fakegraph::graph::from_json(
+      {{"settings", {{"idSeed", id_seed}, {"now", "2026-03-01T08:00:00Z"}}}});
   run_result out;
   out.ids.push_back(g.add_tenant("Contoso"));
   for (const char* upn : {"adele@contoso.com", "megan@contoso.com", "alex@contoso.com"}) {
@@ -43,9 +44,11 @@ run_result scripted_run(std::uint64_t id_seed) {
   const std::string group = g.add_chat(fakegraph::chat_spec::group(
       {"adele@contoso.com", "megan@contoso.com", "alex@contoso.com"}, "Launch"));
   out.ids.push_back(group);
-  out.ids.push_back(g.add_chat(fakegraph::chat_spec::meeting({"adele@contoso.com", "alex@contoso.com"}, "Review")));
+  out.ids.push_back(g.add_chat(
+      fakegraph::chat_spec::meeting({"adele@contoso.com", "alex@contoso.com"}, "Review")));
   for (int i = 0; i < 30; ++i)
-    out.ids.push_back(g.add_message(group, {i % 2 ? "megan@contoso.com" : "adele@contoso.com", "m" + std::to_string(i)}));
+    out.ids.push_back(g.add_message(
+        group, {i % 2 ? "megan@contoso.com" : "adele@contoso.com", "m" + std::to_string(i)}));
   g.faults().add(fakegraph::fault::unavailable().share(0.2));
 
   for (int i = 0; i < 10; ++i) {
@@ -55,7 +58,9 @@ run_result scripted_run(std::uint64_t id_seed) {
       if (r.status == 503) continue;  // retry the same page
       url = r.json().value("@odata.nextLink", "");
     }
-    g.handle({"GET", "/v1.0/me/chats?$expand=members,lastMessagePreview", {{"Authorization", "Bearer megan@contoso.com"}}});
+    g.handle({"GET",
+              "/v1.0/me/chats?$expand=members,lastMessagePreview",
+              {{"Authorization", "Bearer megan@contoso.com"}}});
   }
   for (const auto& e : g.journal().entries()) out.wire.push_back(wire_of(e));
   return out;
@@ -76,17 +81,18 @@ TEST_CASE("Determinism: two runs of one test give the same bytes", "[determinism
   CHECK(unavailable > 0);
 }
 
-TEST_CASE("Determinism: the idSeed changes derived ids, request ids and fault draws", "[determinism]") {
+TEST_CASE("Determinism: the idSeed changes derived ids, request ids and fault draws",
+          "[determinism]") {
   const run_result a = scripted_run(7);
   const run_result c = scripted_run(8);
   REQUIRE(a.ids.size() == c.ids.size());
-  CHECK(a.ids[0] != c.ids[0]);                // tenant: derived from the seed
-  CHECK(a.ids[1] == c.ids[1]);                // users: derived from their UPN only
-  CHECK(a.ids[4] != c.ids[4]);                // application
+  CHECK(a.ids[0] != c.ids[0]);                          // tenant: derived from the seed
+  CHECK(a.ids[1] == c.ids[1]);                          // users: derived from their UPN only
+  CHECK(a.ids[4] != c.ids[4]);                          // application
   CHECK(a.ids[5].find(a.ids[1]) != std::string::npos);  // a 1:1 id names its members
-  CHECK(a.ids[6] != c.ids[6]);                // group chat
-  CHECK(a.ids[7] != c.ids[7]);                // meeting chat
-  CHECK(a.ids.back() == c.ids.back());        // message ids are creation times
+  CHECK(a.ids[6] != c.ids[6]);                          // group chat
+  CHECK(a.ids[7] != c.ids[7]);                          // meeting chat
+  CHECK(a.ids.back() == c.ids.back());                  // message ids are creation times
   CHECK(a.wire != c.wire);
 }
 
@@ -97,7 +103,9 @@ TEST_CASE("Determinism: reset() replays a seeded graph byte for byte", "[determi
     for (const char* url : {"/v1.0/me/chats?$top=2", "/v1.0/me/chats?$expand=lastMessagePreview",
                             "/v1.0/users/megan@contoso.com/chats", "/v1.0/me/messages"})
       g.handle({"GET", url, {{"Authorization", "Bearer adele-read"}}});
-    g.handle({"GET", "/v1.0/users/adele@contoso.com/chats/getAllMessages?model=A", {{"Authorization", "Bearer exporter"}}});
+    g.handle({"GET",
+              "/v1.0/users/adele@contoso.com/chats/getAllMessages?model=A",
+              {{"Authorization", "Bearer exporter"}}});
     for (const auto& e : g.journal().entries()) wire.push_back(wire_of(e));
     return wire;
   };

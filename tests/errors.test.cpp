@@ -13,8 +13,8 @@
 
 #include "list_chats_world.hpp"
 
-using lct::json;
 using Catch::Matchers::StartsWith;
+using lct::json;
 
 namespace {
 
@@ -55,24 +55,29 @@ std::vector<sample> samples() {
       {"cross-tenant", "GET", "/v1.0/users/dee@tailspin.test/chats", "app-read", 403, "Forbidden"},
       {"another user", "GET", "/v1.0/users/bob@northwind.test/chats", "ann-read", 403, "Forbidden"},
       {"personal account", "GET", "/v1.0/me/chats", "msa", 403, "Forbidden"},
-      {"preview under ReadBasic", "GET", "/v1.0/me/chats?$expand=lastMessagePreview", "ann-basic", 403, "Forbidden"},
+      {"preview under ReadBasic", "GET", "/v1.0/me/chats?$expand=lastMessagePreview", "ann-basic",
+       403, "Forbidden"},
       {"$top=0", "GET", "/v1.0/me/chats?$top=0", "ann-read", 400, "BadRequest"},
       {"$top=100", "GET", "/v1.0/me/chats?$top=100", "ann-read", 400, "BadRequest"},
       {"$select", "GET", "/v1.0/me/chats?$select=id", "ann-read", 400, "BadRequest"},
-      {"bad $filter", "GET", "/v1.0/me/chats?$filter=topic%20ne%20'x'", "ann-read", 400, "BadRequest"},
+      {"bad $filter", "GET", "/v1.0/me/chats?$filter=topic%20ne%20'x'", "ann-read", 400,
+       "BadRequest"},
       {"bad skiptoken", "GET", "/v1.0/me/chats?$skiptoken=abc", "ann-read", 400, "BadRequest"},
       {"app on /me", "GET", "/v1.0/me/chats", "app-read", 400, "BadRequest"},
       {"app on /chats", "GET", "/v1.0/chats", "app-read", 400, "BadRequest"},
       {"unknown path", "GET", "/v1.0/me/drive", "ann-read", 404, "NotFound"},
       {"unknown sub-path", "GET", "/v1.0/me/chats/extra", "ann-read", 404, "NotFound"},
-      {"unknown user", "GET", "/v1.0/users/nobody@northwind.test/chats", "app-read", 404, "NotFound"},
+      {"unknown user", "GET", "/v1.0/users/nobody@northwind.test/chats", "app-read", 404,
+       "NotFound"},
       {"POST", "POST", "/v1.0/me/chats", "ann-read", 405, "MethodNotAllowed"},
-      {"DELETE", "DELETE", "/v1.0/users/ann@northwind.test/chats", "app-read", 405, "MethodNotAllowed"},
+      {"DELETE", "DELETE", "/v1.0/users/ann@northwind.test/chats", "app-read", 405,
+       "MethodNotAllowed"},
       {"PATCH", "PATCH", "/v1.0/chats", "ann-read", 405, "MethodNotAllowed"},
   };
 }
 
-fakegraph::response send(const fakegraph::graph& g, const sample& s, const std::string& client_request_id) {
+fakegraph::response send(const fakegraph::graph& g, const sample& s,
+                         const std::string& client_request_id) {
   fakegraph::header_list headers;
   if (!s.token.empty()) headers.emplace_back("Authorization", "Bearer " + s.token);
   if (!client_request_id.empty()) headers.emplace_back("client-request-id", client_request_id);
@@ -123,7 +128,8 @@ TEST_CASE("Errors: every kind has Graph's body, ids and headers", "[errors]") {
   const json seed = lct::small_seed();
   const auto g = fakegraph::graph::from_json(seed);
   const std::string date = inner_date(seed["settings"]["now"].get<std::string>());
-  const std::string client = GENERATE(as<std::string>{}, "", "5f0e6c2a-3b1d-4e8f-9a7c-2d4b6e8f0a1c", "my-trace-17");
+  const std::string client =
+      GENERATE(as<std::string>{}, "", "5f0e6c2a-3b1d-4e8f-9a7c-2d4b6e8f0a1c", "my-trace-17");
   CAPTURE(client);
   std::set<int> statuses;
   for (const auto& s : samples()) {
@@ -151,7 +157,8 @@ TEST_CASE("Errors: request ids are fresh per request, client ids are the client'
   CHECK(b.header("client-request-id") == "same-client-id");
   CHECK(a.header("request-id") != b.header("request-id"));
   // Header names are case-insensitive on the way in.
-  const auto c = g.handle(fakegraph::request{"GET", "/v1.0/me/chats", {{"Client-Request-Id", "Mixed-Case"}}});
+  const auto c =
+      g.handle(fakegraph::request{"GET", "/v1.0/me/chats", {{"Client-Request-Id", "Mixed-Case"}}});
   CHECK(c.json()["error"]["innerError"]["client-request-id"] == "Mixed-Case");
 }
 
@@ -163,7 +170,8 @@ TEST_CASE("Errors: innerError.date is the graph's clock, to the second", "[error
   CHECK(send(g, s, "").json()["error"]["innerError"]["date"] == inner_date(now));
   g.clock().advance(std::chrono::hours(1));
   const int hour = std::stoi(now.substr(11, 2)) + 1;
-  const std::string later = now.substr(0, 11) + (hour < 10 ? "0" : "") + std::to_string(hour) + now.substr(13, 6);
+  const std::string later =
+      now.substr(0, 11) + (hour < 10 ? "0" : "") + std::to_string(hour) + now.substr(13, 6);
   CHECK(send(g, s, "").json()["error"]["innerError"]["date"] == later);
 }
 
@@ -186,8 +194,10 @@ TEST_CASE("Errors: the default world answers the same shapes", "[errors]") {
   const std::string date = inner_date(seed["settings"]["now"].get<std::string>());
   const std::vector<sample> list = {
       {"expired", "GET", "/v1.0/me/chats", "expired-token", 401, "InvalidAuthenticationToken"},
-      {"cross-tenant", "GET", "/v1.0/users/pradeep@fabrikam.com/chats", "exporter", 403, "Forbidden"},
-      {"another user", "GET", "/v1.0/users/megan@contoso.com/chats", "adele-read", 403, "Forbidden"},
+      {"cross-tenant", "GET", "/v1.0/users/pradeep@fabrikam.com/chats", "exporter", 403,
+       "Forbidden"},
+      {"another user", "GET", "/v1.0/users/megan@contoso.com/chats", "adele-read", 403,
+       "Forbidden"},
       {"app on /me", "GET", "/v1.0/me/chats", "exporter", 400, "BadRequest"},
       {"unknown user", "GET", "/v1.0/users/nobody@contoso.com/chats", "exporter", 404, "NotFound"},
       {"POST", "POST", "/v1.0/me/chats", "adele-read", 405, "MethodNotAllowed"},

@@ -13,9 +13,9 @@
 #include <thread>      // std::thread
 #include <vector>      // std::vector
 
-using nlohmann::json;
 using fakegraph::endpoint;
 using fakegraph::fault;
+using nlohmann::json;
 
 namespace {
 
@@ -23,7 +23,8 @@ const std::string contoso = FAKEGRAPH_TEST_DATA_DIR "/contoso.json";
 const std::string my_chats = "/v1.0/me/chats";
 const std::string export_adele = "/v1.0/users/adele@contoso.com/chats/getAllMessages?model=A";
 
-fakegraph::response get(const fakegraph::graph& g, const std::string& url, const std::string& token = "adele-read") {
+fakegraph::response get(const fakegraph::graph& g, const std::string& url,
+                        const std::string& token = "adele-read") {
   return g.handle({"GET", url, {{"Authorization", "Bearer " + token}}});
 }
 
@@ -58,20 +59,23 @@ json seed_with(const json& settings) {
 
 TEST_CASE("Faults: a 429 on the n-th matching request, with Graph's exact body", "[faults]") {
   auto g = fakegraph::graph::from_file(contoso);
-  const std::size_t rule = g.faults().add(fault::throttle(2.128).on(endpoint::get_all_messages).nth(3));
+  const std::size_t rule =
+      g.faults().add(fault::throttle(2.128).on(endpoint::get_all_messages).nth(3));
   get(g, my_chats);  // another endpoint: not counted
   CHECK(get(g, export_adele, "exporter").status == 200);
   CHECK(get(g, export_adele, "exporter").status == 200);
   const auto r = get(g, export_adele, "exporter");
   REQUIRE(r.status == 429);
   CHECK(r.header("Retry-After") == "2.128");
-  const json expected = {
-      {"error",
-       {{"code", "TooManyRequests"},
-        {"innerError",
-         {{"code", "429"}, {"date", "2026-11-01T12:00:00"}, {"message", "Please retry after"},
-          {"request-id", r.header("request-id")}, {"status", "429"}}},
-        {"message", "Please retry again later."}}}};
+  const json expected = {{"error",
+                          {{"code", "TooManyRequests"},
+                           {"innerError",
+                            {{"code", "429"},
+                             {"date", "2026-11-01T12:00:00"},
+                             {"message", "Please retry after"},
+                             {"request-id", r.header("request-id")},
+                             {"status", "429"}}},
+                           {"message", "Please retry again later."}}}};
   CHECK(r.json() == expected);
   // Key order as documented: code, innerError, message.
   CHECK(r.body.find("\"code\":\"TooManyRequests\",\"innerError\"") != std::string::npos);
@@ -203,7 +207,7 @@ TEST_CASE("Faults: filters by route, method, URL, token and caller", "[faults]")
   }
 }
 
-TEST_CASE("Faults: the first firing rule answers; every rule counts its matches", "[faults]") {
+TEST_CASE("Faults: the first firing rule answers, every rule counts its matches", "[faults]") {
   auto g = fakegraph::graph::from_file(contoso);
   const auto a = g.faults().add(fault::bad_gateway().nth(2));
   const auto b = g.faults().add(fault::gateway_timeout().every(2));
@@ -226,7 +230,7 @@ TEST_CASE("Faults: the first firing rule answers; every rule counts its matches"
   CHECK(statuses(g, 2) == std::vector<int>{200, 200});
 }
 
-TEST_CASE("Faults: a delay is recorded; what it does is the graph's on_delay", "[faults]") {
+TEST_CASE("Faults: a delay is recorded, what it does is the graph's on_delay", "[faults]") {
   auto g = fakegraph::graph::from_file(contoso);
   g.faults().add(fault::delay(std::chrono::milliseconds(250)).on(endpoint::list_chats));
   const auto start = g.clock().now();
@@ -241,7 +245,8 @@ TEST_CASE("Faults: a delay is recorded; what it does is the graph's on_delay", "
   });
   get(g, my_chats);
   get(g, my_chats);
-  CHECK(waits == std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(250), std::chrono::milliseconds(250)});
+  CHECK(waits == std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(250),
+                                                        std::chrono::milliseconds(250)});
   CHECK(g.clock().now() == start + 500);
 }
 
@@ -271,7 +276,8 @@ TEST_CASE("Faults: an empty page that still has a nextLink", "[faults]") {
     CHECK(pages[1]["value"] == json::array());
     CHECK(pages[1]["@odata.count"] == 0);
     CHECK(pages[1]["@odata.context"] == clean_pages[1]["@odata.context"]);
-    CHECK(pages[1]["@odata.nextLink"].get<std::string>().rfind("https://graph.microsoft.com/v1.0/me/chats?$top=2&$skiptoken=", 0) == 0);
+    CHECK(pages[1]["@odata.nextLink"].get<std::string>().rfind(
+              "https://graph.microsoft.com/v1.0/me/chats?$top=2&$skiptoken=", 0) == 0);
     CHECK(pages[2] == clean_pages[1]);
     CHECK(g.journal().next_links().all_followed_once());
   }
@@ -347,19 +353,33 @@ TEST_CASE("Faults: seed errors name the JSON path", "[faults][seed]") {
   const std::vector<bad_case> cases = {
       {{{"status", 429}, {"nth", 0}}, "fakegraph.seed.bad_type", "settings.faults[0].nth"},
       {{{"status", 429}, {"nth", "2"}}, "fakegraph.seed.bad_type", "settings.faults[0].nth"},
-      {{{"status", 429}, {"colour", "red"}}, "fakegraph.seed.unknown_key", "settings.faults[0].colour"},
+      {{{"status", 429}, {"colour", "red"}},
+       "fakegraph.seed.unknown_key",
+       "settings.faults[0].colour"},
       {{{"status", 302}}, "fakegraph.seed.bad_value", "settings.faults[0].status"},
       {{{"status", 500}}, "fakegraph.seed.missing_field", "settings.faults[0].code"},
       {{{"nth", 2}}, "fakegraph.seed.missing_field", "settings.faults[0]"},
       {{{"status", 503}, {"emptyPage", true}}, "fakegraph.seed.bad_value", "settings.faults[0]"},
-      {{{"status", 503}, {"nth", 1}, {"every", 2}}, "fakegraph.seed.bad_value", "settings.faults[0]"},
-      {{{"status", 503}, {"randomSeed", 2}}, "fakegraph.seed.bad_value", "settings.faults[0].randomSeed"},
+      {{{"status", 503}, {"nth", 1}, {"every", 2}},
+       "fakegraph.seed.bad_value",
+       "settings.faults[0]"},
+      {{{"status", 503}, {"randomSeed", 2}},
+       "fakegraph.seed.bad_value",
+       "settings.faults[0].randomSeed"},
       {{{"status", 503}, {"share", 2}}, "fakegraph.seed.bad_value", "settings.faults[0].share"},
-      {{{"status", 429}, {"retryAfter", -1}}, "fakegraph.seed.bad_value", "settings.faults[0].retryAfter"},
-      {{{"status", 429}, {"retryAfter", "soon"}}, "fakegraph.seed.bad_type", "settings.faults[0].retryAfter"},
-      {{{"status", 429}, {"route", "listMessages"}}, "fakegraph.seed.bad_value", "settings.faults[0].route"},
+      {{{"status", 429}, {"retryAfter", -1}},
+       "fakegraph.seed.bad_value",
+       "settings.faults[0].retryAfter"},
+      {{{"status", 429}, {"retryAfter", "soon"}},
+       "fakegraph.seed.bad_type",
+       "settings.faults[0].retryAfter"},
+      {{{"status", 429}, {"route", "listMessages"}},
+       "fakegraph.seed.bad_value",
+       "settings.faults[0].route"},
       {{{"delayMs", 0}}, "fakegraph.seed.bad_value", "settings.faults[0].delayMs"},
-      {{{"emptyPage", true}, {"retryAfter", 1}}, "fakegraph.seed.bad_value", "settings.faults[0].retryAfter"},
+      {{{"emptyPage", true}, {"retryAfter", 1}},
+       "fakegraph.seed.bad_value",
+       "settings.faults[0].retryAfter"},
       {"429", "fakegraph.seed.bad_type", "settings.faults[0]"},
   };
   for (const auto& c : cases) {
@@ -372,8 +392,9 @@ TEST_CASE("Faults: seed errors name the JSON path", "[faults][seed]") {
       CHECK_THAT(e.what(), Catch::Matchers::StartsWith("[" + c.id + "] " + c.path + ":"));
     }
   }
-  CHECK(error_id([] { fakegraph::graph::from_json(seed_with({{"faults", {{"status", 429}}}})); }) ==
-        "fakegraph.seed.bad_type");
+  CHECK(error_id([] {
+          fakegraph::graph::from_json(seed_with({{"faults", {{"status", 429}}}}));
+        }) == "fakegraph.seed.bad_type");
 }
 
 TEST_CASE("Faults: concurrent callers hit each schedule exactly", "[faults][threads]") {
@@ -381,13 +402,18 @@ TEST_CASE("Faults: concurrent callers hit each schedule exactly", "[faults][thre
   const auto nth = g.faults().add(fault::http_error(418, "Nth").token("adele-read").nth(137));
   const auto every = g.faults().add(fault::http_error(419, "Every").token("megan-read").every(10));
   const auto first = g.faults().add(fault::http_error(420, "First").token("exporter").first(7));
-  const auto share = g.faults().add(fault::http_error(421, "Share").token("kenji-read").share(0.3, 99));
+  const auto share =
+      g.faults().add(fault::http_error(421, "Share").token("kenji-read").share(0.3, 99));
   constexpr int per_thread = 100;
   const std::vector<std::pair<std::string, std::string>> callers = {
-      {"adele-read", my_chats},           {"megan-read", my_chats},
-      {"exporter", "/v1.0/users/megan@contoso.com/chats"}, {"kenji-read", my_chats},
-      {"adele-read", my_chats},           {"megan-read", my_chats},
-      {"exporter", "/v1.0/users/megan@contoso.com/chats"}, {"kenji-read", my_chats}};
+      {"adele-read", my_chats},
+      {"megan-read", my_chats},
+      {"exporter", "/v1.0/users/megan@contoso.com/chats"},
+      {"kenji-read", my_chats},
+      {"adele-read", my_chats},
+      {"megan-read", my_chats},
+      {"exporter", "/v1.0/users/megan@contoso.com/chats"},
+      {"kenji-read", my_chats}};
   std::vector<std::thread> pool;
   for (const auto& [token, url] : callers)
     pool.emplace_back([&g, token = token, url = url] {

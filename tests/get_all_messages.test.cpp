@@ -54,7 +54,8 @@ TEST_CASE("getAllMessages routes that do not exist or do not take GET", "[getAll
     CHECK(get(g, export_url("adele@contoso.com") + "/delta", "exporter").status == 404);
   }
   SECTION("POST") {
-    const auto r = g.handle({"POST", export_url("adele@contoso.com"), {{"Authorization", "Bearer exporter"}}});
+    const auto r =
+        g.handle({"POST", export_url("adele@contoso.com"), {{"Authorization", "Bearer exporter"}}});
     CHECK(r.status == 405);
   }
 }
@@ -71,7 +72,8 @@ TEST_CASE("getAllMessages on /me: app tokens get 400, delegated ones 412", "[get
   CHECK(code_of(delegated) == "PreconditionFailed");
 }
 
-TEST_CASE("getAllMessages accepts Chat.Read.All and Chat.ReadWrite.All app roles only", "[getAllMessages]") {
+TEST_CASE("getAllMessages accepts Chat.Read.All and Chat.ReadWrite.All app roles only",
+          "[getAllMessages]") {
   const auto g = contoso();
   const std::string url = export_url("adele@contoso.com", "model=B&$top=50");
 
@@ -88,7 +90,8 @@ TEST_CASE("getAllMessages accepts Chat.Read.All and Chat.ReadWrite.All app roles
       const auto r = get(g, url, token);
       CHECK(r.status == 412);
       CHECK(code_of(r) == "PreconditionFailed");
-      CHECK_THAT(message_of(r), Catch::Matchers::StartsWith("Requested API is not supported in delegated context"));
+      CHECK_THAT(message_of(r), Catch::Matchers::StartsWith(
+                                    "Requested API is not supported in delegated context"));
       CHECK_THAT(message_of(r), contains_substring("Chat.Read.All"));
       CHECK_THAT(message_of(r), contains_substring("Chat.ReadWrite.All"));
     }
@@ -105,8 +108,9 @@ TEST_CASE("getAllMessages accepts Chat.Read.All and Chat.ReadWrite.All app roles
       CHECK(answer.status == 403);
       CHECK(code_of(answer) == "Forbidden");
       CHECK(message_of(answer) ==
-            std::string("Missing role permissions on the request. API required one of 'Chat.Read.All, "
-                        "Chat.ReadWrite.All'. Roles on the request '") +
+            std::string(
+                "Missing role permissions on the request. API required one of 'Chat.Read.All, "
+                "Chat.ReadWrite.All'. Roles on the request '") +
                 r.present + "'");
     }
   }
@@ -127,7 +131,8 @@ TEST_CASE("getAllMessages accepts Chat.Read.All and Chat.ReadWrite.All app roles
     CHECK(by_upn.status == 404);
     CHECK(code_of(by_upn) == "NotFound");
     CHECK_THAT(message_of(by_upn), contains_substring("nobody@contoso.com"));
-    const auto by_id = get(g, export_url("00000000-0000-4000-8000-00000000abcd", "model=B"), "exporter");
+    const auto by_id =
+        get(g, export_url("00000000-0000-4000-8000-00000000abcd", "model=B"), "exporter");
     CHECK(by_id.status == 404);
     CHECK_THAT(message_of(by_id), contains_substring("00000000-0000-4000-8000-00000000abcd"));
   }
@@ -138,7 +143,8 @@ TEST_CASE("getAllMessages accepts Chat.Read.All and Chat.ReadWrite.All app roles
   }
 }
 
-TEST_CASE("getAllMessages returns every visible message of every chat, oldest first", "[getAllMessages]") {
+TEST_CASE("getAllMessages returns every visible message of every chat, oldest first",
+          "[getAllMessages]") {
   const auto g = contoso();
   const json seed = contoso_seed();
   struct row {
@@ -146,11 +152,12 @@ TEST_CASE("getAllMessages returns every visible message of every chat, oldest fi
     const char* token;
     std::size_t count;  // data/README.md, "exportable"
   };
-  const row r = GENERATE(row{"adele@contoso.com", "exporter", 32}, row{"megan@contoso.com", "exporter", 31},
-                         row{"lynne@contoso.com", "exporter", 19}, row{"diego@contoso.com", "exporter", 10},
-                         row{"grady@contoso.com", "exporter", 8}, row{"samira@contoso.com", "exporter", 0},
-                         row{"kenji@contoso.com", "exporter", 0}, row{"pradeep@fabrikam.com", "fabrikam-exporter", 6},
-                         row{"kat@fabrikam.com", "fabrikam-exporter", 2});
+  const row r = GENERATE(
+      row{"adele@contoso.com", "exporter", 32}, row{"megan@contoso.com", "exporter", 31},
+      row{"lynne@contoso.com", "exporter", 19}, row{"diego@contoso.com", "exporter", 10},
+      row{"grady@contoso.com", "exporter", 8}, row{"samira@contoso.com", "exporter", 0},
+      row{"kenji@contoso.com", "exporter", 0}, row{"pradeep@fabrikam.com", "fabrikam-exporter", 6},
+      row{"kat@fabrikam.com", "fabrikam-exporter", 2});
   INFO(r.user);
   const auto w = walk(g, export_url(r.user, "model=B&$top=7"), r.token);
   REQUIRE(w.last.status == 200);
@@ -161,19 +168,25 @@ TEST_CASE("getAllMessages returns every visible message of every chat, oldest fi
     const auto& b = w.items[i];
     const auto ta = *fakegraph::parse_time(a["createdDateTime"].get<std::string>());
     const auto tb = *fakegraph::parse_time(b["createdDateTime"].get<std::string>());
-    CHECK((ta < tb || (ta == tb && (a["chatId"] < b["chatId"] || (a["chatId"] == b["chatId"] && a["id"] < b["id"])))));
+    CHECK((ta < tb || (ta == tb && (a["chatId"] < b["chatId"] ||
+                                    (a["chatId"] == b["chatId"] && a["id"] < b["id"])))));
   }
 }
 
-TEST_CASE("getAllMessages breaks createdDateTime ties by chat id, then message id", "[getAllMessages]") {
+TEST_CASE("getAllMessages breaks createdDateTime ties by chat id, then message id",
+          "[getAllMessages]") {
   json seed = small_world(0);
   const std::string t = "2026-01-20T10:00:00.5Z";
-  seed["chats"][0]["messages"] = {{{"id", "b"}, {"from", {{"user", "ann@example.com"}}}, {"createdDateTime", t}},
-                                  {{"id", "a"}, {"from", {{"user", "bob@example.com"}}}, {"createdDateTime", t}}};
+  seed["chats"][0]["messages"] = {
+      {{"id", "b"}, {"from", {{"user", "ann@example.com"}}}, {"createdDateTime", t}},
+      {{"id", "a"}, {"from", {{"user", "bob@example.com"}}}, {"createdDateTime", t}}};
   json other = seed["chats"][0];
   other["id"] = "19:00000000000000000000000000000000@thread.v2";  // sorts before the first chat
-  other["messages"] = {{{"id", "c"}, {"from", {{"user", "ann@example.com"}}}, {"createdDateTime", t}},
-                       {{"id", "z"}, {"from", {{"user", "ann@example.com"}}}, {"createdDateTime", "2026-01-20T09:59:59Z"}}};
+  other["messages"] = {
+      {{"id", "c"}, {"from", {{"user", "ann@example.com"}}}, {"createdDateTime", t}},
+      {{"id", "z"},
+       {"from", {{"user", "ann@example.com"}}},
+       {"createdDateTime", "2026-01-20T09:59:59Z"}}};
   seed["chats"].push_back(other);
   const auto g = fakegraph::graph::from_json(seed);
   const auto r = get(g, export_url("ann@example.com", "model=B"), "paid");
@@ -190,8 +203,8 @@ TEST_CASE("getAllMessages honours visibleHistoryStartDateTime", "[getAllMessages
     const json page = r.json();
     for (const auto& m : page["value"])
       if (m["chatId"] == launch_id) launch.push_back(m["id"].get<std::string>());
-    CHECK(launch == std::vector<std::string>{"1788850800412", "1788949351118", "1789049127663", "1789049271902",
-                                             "1792054812345", "1793290720006"});
+    CHECK(launch == std::vector<std::string>{"1788850800412", "1788949351118", "1789049127663",
+                                             "1789049271902", "1792054812345", "1793290720006"});
     CHECK(r.json()["value"].size() == 10);
   }
   SECTION("Adele, a member of Launch from the start, sees all of it") {
@@ -203,7 +216,8 @@ TEST_CASE("getAllMessages honours visibleHistoryStartDateTime", "[getAllMessages
   }
   SECTION("a message created exactly at the start is visible") {
     json seed = small_world(3);
-    seed["chats"][0]["members"][1]["visibleHistoryStartDateTime"] = seed["chats"][0]["messages"][1]["createdDateTime"];
+    seed["chats"][0]["members"][1]["visibleHistoryStartDateTime"] =
+        seed["chats"][0]["messages"][1]["createdDateTime"];
     const auto small = fakegraph::graph::from_json(seed);
     const auto bob = get(small, export_url("bob@example.com", "model=B"), "paid");
     const auto ann = get(small, export_url("ann@example.com", "model=B"), "paid");
@@ -213,7 +227,8 @@ TEST_CASE("getAllMessages honours visibleHistoryStartDateTime", "[getAllMessages
   }
 }
 
-TEST_CASE("getAllMessages returns deleted messages for 21 days after the deletion", "[getAllMessages]") {
+TEST_CASE("getAllMessages returns deleted messages for 21 days after the deletion",
+          "[getAllMessages]") {
   auto g = contoso();
   const std::string url = export_url("megan@contoso.com", "model=B&$top=50");
   auto find = [&](const std::string& id) -> json {
@@ -243,10 +258,29 @@ TEST_CASE("getAllMessages items carry every chatMessage property", "[getAllMessa
   const auto g = contoso();
   const auto r = get(g, export_url("adele@contoso.com", "model=A&$top=50"), "exporter");
   REQUIRE(r.status == 200);
-  const std::set<std::string> properties = {
-      "@odata.type", "id",        "replyToId", "etag",      "messageType",    "createdDateTime", "lastModifiedDateTime",
-      "lastEditedDateTime", "deletedDateTime", "subject", "summary", "chatId", "importance", "locale", "webUrl",
-      "channelIdentity", "policyViolation", "eventDetail", "from", "body", "attachments", "mentions", "reactions"};
+  const std::set<std::string> properties = {"@odata.type",
+                                            "id",
+                                            "replyToId",
+                                            "etag",
+                                            "messageType",
+                                            "createdDateTime",
+                                            "lastModifiedDateTime",
+                                            "lastEditedDateTime",
+                                            "deletedDateTime",
+                                            "subject",
+                                            "summary",
+                                            "chatId",
+                                            "importance",
+                                            "locale",
+                                            "webUrl",
+                                            "channelIdentity",
+                                            "policyViolation",
+                                            "eventDetail",
+                                            "from",
+                                            "body",
+                                            "attachments",
+                                            "mentions",
+                                            "reactions"};
   std::map<std::string, json> by_id;
   const json page = r.json();
   for (const auto& m : page["value"]) {
@@ -297,14 +331,16 @@ TEST_CASE("getAllMessages writes systemEventMessage only when Prefer asks for un
           "[getAllMessages]") {
   const auto g = contoso();
   const std::string url = export_url("adele@contoso.com", "model=A&$top=50");
-  const std::set<std::string> system_ids = {"1787230805442", "1788249600251", "1789049127663", "1791457236917"};
+  const std::set<std::string> system_ids = {"1787230805442", "1788249600251", "1789049127663",
+                                            "1791457236917"};
   auto types = [&](const fakegraph::header_list& headers) {
     std::set<std::string> system, other;
     const auto r = get(g, url, "exporter", headers);
     REQUIRE(r.status == 200);
     const json page = r.json();
     for (const auto& m : page["value"])
-      (system_ids.count(m["id"].get<std::string>()) ? system : other).insert(m["messageType"].get<std::string>());
+      (system_ids.count(m["id"].get<std::string>()) ? system : other)
+          .insert(m["messageType"].get<std::string>());
     CHECK(other == std::set<std::string>{"message"});
     return system;
   };
@@ -315,28 +351,34 @@ TEST_CASE("getAllMessages writes systemEventMessage only when Prefer asks for un
   CHECK(types({{"Prefer", "include-unknown-enum-members"}}) == shown);
   CHECK(types({{"prefer", "Include-Unknown-Enum-Members"}}) == shown);
   CHECK(types({{"Prefer", "odata.maxpagesize=5, include-unknown-enum-members"}}) == shown);
-  CHECK(types({{"Prefer", "odata.track-changes"}, {"Prefer", "include-unknown-enum-members"}}) == shown);
+  CHECK(types({{"Prefer", "odata.track-changes"}, {"Prefer", "include-unknown-enum-members"}}) ==
+        shown);
   CHECK(types({{"Prefer", "odata.maxpagesize=5"}}) == hidden);
   CHECK(types({{"Prefer", "include-unknown-enum-members-please"}}) == hidden);
   CHECK(types({{"X-Prefer", "include-unknown-enum-members"}}) == hidden);
 }
 
-TEST_CASE("getAllMessages page envelope: context, count, links on the request's host", "[getAllMessages]") {
+TEST_CASE("getAllMessages page envelope: context, count, links on the request's host",
+          "[getAllMessages]") {
   const auto g = contoso();
   SECTION("default host") {
     const json page = get(g, export_url("adele@contoso.com", "model=A&$top=5"), "exporter").json();
     CHECK(page["@odata.context"] == context_url);
     CHECK(page["@odata.count"] == 5);
     CHECK(page["value"].size() == 5);
-    CHECK_THAT(page["@odata.nextLink"].get<std::string>(),
-               Catch::Matchers::StartsWith("https://graph.microsoft.com/v1.0/users/adele@contoso.com/chats/getAllMessages?"));
+    CHECK_THAT(
+        page["@odata.nextLink"].get<std::string>(),
+        Catch::Matchers::StartsWith(
+            "https://graph.microsoft.com/v1.0/users/adele@contoso.com/chats/getAllMessages?"));
   }
   SECTION("Host header and beta") {
-    const json page =
-        get(g, "/beta/users/adele@contoso.com/chats/getAllMessages?model=A&$top=5", "exporter", {{"Host", "localhost:8080"}})
-            .json();
-    CHECK(page["@odata.context"] == "https://localhost:8080/beta/$metadata#Collection(chatMessage)");
-    CHECK_THAT(page["@odata.nextLink"].get<std::string>(), Catch::Matchers::StartsWith("https://localhost:8080/beta/users/"));
+    const json page = get(g, "/beta/users/adele@contoso.com/chats/getAllMessages?model=A&$top=5",
+                          "exporter", {{"Host", "localhost:8080"}})
+                          .json();
+    CHECK(page["@odata.context"] ==
+          "https://localhost:8080/beta/$metadata#Collection(chatMessage)");
+    CHECK_THAT(page["@odata.nextLink"].get<std::string>(),
+               Catch::Matchers::StartsWith("https://localhost:8080/beta/users/"));
   }
   SECTION("an empty export") {
     const auto r = get(g, export_url("samira@contoso.com", "model=B"), "exporter");
@@ -349,7 +391,9 @@ TEST_CASE("getAllMessages page envelope: context, count, links on the request's 
 
 TEST_CASE("getAllMessages $top: 1 to 50, 20 by default", "[getAllMessages]") {
   const auto g = contoso();
-  auto page = [&](const std::string& top) { return get(g, export_url("adele@contoso.com", "model=A" + top), "exporter"); };
+  auto page = [&](const std::string& top) {
+    return get(g, export_url("adele@contoso.com", "model=A" + top), "exporter");
+  };
   SECTION("default 20") {
     const json first = page("").json();
     CHECK(first["value"].size() == 20);
@@ -371,7 +415,8 @@ TEST_CASE("getAllMessages $top: 1 to 50, 20 by default", "[getAllMessages]") {
     CHECK(over.status == 400);
     CHECK(code_of(over) == "BadRequest");
     CHECK(message_of(over) ==
-          "The query specified in the URI is not valid. The limit of '50' for Top query has been exceeded. The value "
+          "The query specified in the URI is not valid. The limit of '50' for Top query has been "
+          "exceeded. The value "
           "from the incoming request is '51'.");
     for (const char* bad : {"&$top=0", "&$top=-1", "&$top=abc", "&$top=", "&$top=1000"}) {
       INFO(bad);
@@ -382,17 +427,20 @@ TEST_CASE("getAllMessages $top: 1 to 50, 20 by default", "[getAllMessages]") {
   }
 }
 
-TEST_CASE("getAllMessages refuses other OData options, or ignores them in lenient mode", "[getAllMessages]") {
-  const std::string option = GENERATE(std::string("$orderby=createdDateTime"), std::string("$select=id"),
-                                      std::string("$expand=replies"), std::string("$count=true"),
-                                      std::string("$skip=2"), std::string("$search=launch"));
+TEST_CASE("getAllMessages refuses other OData options, or ignores them in lenient mode",
+          "[getAllMessages]") {
+  const std::string option =
+      GENERATE(std::string("$orderby=createdDateTime"), std::string("$select=id"),
+               std::string("$expand=replies"), std::string("$count=true"), std::string("$skip=2"),
+               std::string("$search=launch"));
   INFO(option);
   SECTION("strict (default)") {
     const auto g = contoso();
     const auto r = get(g, export_url("adele@contoso.com", "model=A&" + option), "exporter");
     CHECK(r.status == 400);
     CHECK(code_of(r) == "BadRequest");
-    CHECK_THAT(message_of(r), Catch::Matchers::StartsWith("The query specified in the URI is not valid. Query option '"));
+    CHECK_THAT(message_of(r), Catch::Matchers::StartsWith(
+                                  "The query specified in the URI is not valid. Query option '"));
     CHECK_THAT(message_of(r), contains_substring("' is not allowed."));
   }
   SECTION("lenient") {
@@ -400,7 +448,8 @@ TEST_CASE("getAllMessages refuses other OData options, or ignores them in lenien
     seed["settings"]["queryOptions"] = "lenient";
     const auto g = fakegraph::graph::from_json(seed);
     const auto plain = get(g, export_url("adele@contoso.com", "model=A&$top=50"), "exporter");
-    const auto with = get(g, export_url("adele@contoso.com", "model=A&$top=50&" + option), "exporter");
+    const auto with =
+        get(g, export_url("adele@contoso.com", "model=A&$top=50&" + option), "exporter");
     REQUIRE(with.status == 200);
     CHECK(ids_of(with) == ids_of(plain));
   }

@@ -3,11 +3,11 @@
 #include <fakegraph/fakegraph.hpp>
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <atomic>   // std::atomic
-#include <chrono>   // std::chrono::minutes
-#include <string>   // std::string
-#include <thread>   // std::thread
-#include <vector>   // std::vector
+#include <atomic>  // std::atomic
+#include <chrono>  // std::chrono::minutes
+#include <string>  // std::string
+#include <thread>  // std::thread
+#include <vector>  // std::vector
 
 #include "get_all_messages_support.hpp"
 #include "support/catch.hpp"
@@ -22,7 +22,8 @@ const std::string billing_fragment =
     "To call this API, the app must be associated with an Azure subscription, see "
     "https://aka.ms/teams-api-payment-requirements for details.";
 const std::string license_fragment = "needs a valid license to access this API";
-const std::string evaluation_fragment = "evaluation mode capacity has been exceeded. Use a valid billing model";
+const std::string evaluation_fragment =
+    "evaluation mode capacity has been exceeded. Use a valid billing model";
 
 void check_402(const fakegraph::response& r, const std::string& fragment) {
   CHECK(r.status == 402);
@@ -32,7 +33,8 @@ void check_402(const fakegraph::response& r, const std::string& fragment) {
 
 }  // namespace
 
-TEST_CASE("getAllMessages model=A needs the user's licence and the app's billing", "[getAllMessages]") {
+TEST_CASE("getAllMessages model=A needs the user's licence and the app's billing",
+          "[getAllMessages]") {
   const auto g = contoso();
   CHECK(get(g, export_url("adele@contoso.com", "model=A"), "exporter").status == 200);
   CHECK(get(g, export_url("lynne@contoso.com", "model=A"), "exporter").status == 200);
@@ -43,10 +45,12 @@ TEST_CASE("getAllMessages model=A needs the user's licence and the app's billing
       check_402(r, license_fragment);
       CHECK_THAT(message_of(r), contains_substring(user));
     }
-    check_402(get(g, export_url("kat@fabrikam.com", "model=A"), "fabrikam-exporter"), license_fragment);
+    check_402(get(g, export_url("kat@fabrikam.com", "model=A"), "fabrikam-exporter"),
+              license_fragment);
   }
   SECTION("an app without billing, even for a licensed user") {
-    check_402(get(g, export_url("adele@contoso.com", "model=A"), "eval-exporter"), billing_fragment);
+    check_402(get(g, export_url("adele@contoso.com", "model=A"), "eval-exporter"),
+              billing_fragment);
   }
   SECTION("an unlicensed user is fine under model=B") {
     CHECK(get(g, export_url("megan@contoso.com", "model=B"), "exporter").status == 200);
@@ -70,24 +74,29 @@ TEST_CASE("getAllMessages refuses other model values", "[getAllMessages]") {
     CHECK(code_of(r) == "BadRequest");
     CHECK_THAT(message_of(r), contains_substring("for the query parameter 'model'"));
   }
-  CHECK(get(g, export_url("adele@contoso.com", "Model=B"), "exporter").status == 200);  // names ignore case
+  CHECK(get(g, export_url("adele@contoso.com", "Model=B"), "exporter").status ==
+        200);  // names ignore case
 }
 
 TEST_CASE("getAllMessages with metering none accepts and ignores model", "[getAllMessages]") {
-  const auto g = fakegraph::graph::from_json(small_world(30, {{"metering", "none"}, {"evaluationQuota", 1}}));
+  const auto g =
+      fakegraph::graph::from_json(small_world(30, {{"metering", "none"}, {"evaluationQuota", 1}}));
   const auto expected = ids_of(get(g, export_url("ann@example.com", "$top=50"), "paid"));
   REQUIRE(expected.size() == 30);
   for (const char* model : {"model=A", "model=B", "model=C", "model="}) {
     INFO(model);
-    const auto as_bob = get(g, export_url("bob@example.com", std::string("$top=50&") + model), "eval");
+    const auto as_bob =
+        get(g, export_url("bob@example.com", std::string("$top=50&") + model), "eval");
     REQUIRE(as_bob.status == 200);  // no licence, no billing: nothing is checked
     CHECK(ids_of(as_bob) == expected);
   }
   // No evaluation quota either.
-  for (int i = 0; i < 3; ++i) CHECK(get(g, export_url("ann@example.com", "$top=50"), "eval").status == 200);
+  for (int i = 0; i < 3; ++i)
+    CHECK(get(g, export_url("ann@example.com", "$top=50"), "eval").status == 200);
 }
 
-TEST_CASE("getAllMessages evaluation mode: a monthly quota of messages per app and tenant", "[getAllMessages]") {
+TEST_CASE("getAllMessages evaluation mode: a monthly quota of messages per app and tenant",
+          "[getAllMessages]") {
   auto g = fakegraph::graph::from_json(small_world(12, {{"evaluationQuota", 5}}));
   const std::string url = export_url("ann@example.com", "$top=3");
 
@@ -113,12 +122,14 @@ TEST_CASE("getAllMessages evaluation mode: a monthly quota of messages per app a
     check_402(get(g, export_url("bob@example.com", "$top=1"), "eval"), evaluation_fragment);
     // Another application has its own quota.
     CHECK(get(g, export_url("bob@example.com", "$top=5"), "paid").json()["value"].size() == 5);
-    check_402(get(g, export_url("bob@example.com", "$top=1"), "paid-2"), evaluation_fragment);  // same app, other token
+    check_402(get(g, export_url("bob@example.com", "$top=1"), "paid-2"),
+              evaluation_fragment);  // same app, other token
     // A paid model does not touch the quota.
     CHECK(get(g, export_url("bob@example.com", "model=B&$top=5"), "paid").status == 200);
   }
   SECTION("an empty page is free, but refused once the quota is spent") {
-    for (int i = 0; i < 10; ++i) REQUIRE(get(g, export_url("cy@example.com"), "eval").status == 200);
+    for (int i = 0; i < 10; ++i)
+      REQUIRE(get(g, export_url("cy@example.com"), "eval").status == 200);
     CHECK(get(g, export_url("ann@example.com", "$top=5"), "eval").json()["value"].size() == 5);
     check_402(get(g, export_url("cy@example.com"), "eval"), evaluation_fragment);
   }
@@ -139,7 +150,8 @@ TEST_CASE("getAllMessages evaluation mode: a monthly quota of messages per app a
   }
 }
 
-TEST_CASE("getAllMessages evaluation quota of the default world: exactly 500 messages a month", "[getAllMessages]") {
+TEST_CASE("getAllMessages evaluation quota of the default world: exactly 500 messages a month",
+          "[getAllMessages]") {
   const auto g = contoso();
   std::size_t received = 0;
   int walks = 0;
@@ -155,7 +167,8 @@ TEST_CASE("getAllMessages evaluation quota of the default world: exactly 500 mes
   CHECK(received == 500);
   CHECK(walks == 16);  // 15 whole walks of 32, then 20 of the 16th
   // The Compliance exporter's own evaluation quota is untouched.
-  CHECK(get(g, export_url("adele@contoso.com", "$top=50"), "exporter").json()["value"].size() == 32);
+  CHECK(get(g, export_url("adele@contoso.com", "$top=50"), "exporter").json()["value"].size() ==
+        32);
 }
 
 TEST_CASE("getAllMessages evaluation quota holds under concurrent callers", "[getAllMessages]") {
@@ -165,9 +178,12 @@ TEST_CASE("getAllMessages evaluation quota holds under concurrent callers", "[ge
   auto caller = [&] {
     for (int i = 0; i < 30; ++i) {
       const auto r = get(g, export_url("ann@example.com", "$top=7"), "eval");
-      if (r.status == 200) received += r.json()["value"].size();
-      else if (r.status == 402) ++refused;
-      else ++failed;
+      if (r.status == 200)
+        received += r.json()["value"].size();
+      else if (r.status == 402)
+        ++refused;
+      else
+        ++failed;
     }
   };
   std::vector<std::thread> threads;

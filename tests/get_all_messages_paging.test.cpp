@@ -47,14 +47,17 @@ void check_invalid_token(const fakegraph::response& r) {
 
 }  // namespace
 
-TEST_CASE("getAllMessages nextLink keeps the path and every option, and adds a skiptoken", "[getAllMessages]") {
+TEST_CASE("getAllMessages nextLink keeps the path and every option, and adds a skiptoken",
+          "[getAllMessages]") {
   const auto g = contoso();
   const std::string filter = "messageType ne 'systemEventMessage'";
   const std::string url =
       "/v1.0/users/adele%40contoso.com/chats/getAllMessages?model=A&$top=2&" + filter_param(filter);
   const std::string first = next_link(get(g, url, "exporter"));
-  CHECK_THAT(first, Catch::Matchers::StartsWith(
-                        "https://graph.microsoft.com/v1.0/users/adele%40contoso.com/chats/getAllMessages?"));
+  CHECK_THAT(
+      first,
+      Catch::Matchers::StartsWith(
+          "https://graph.microsoft.com/v1.0/users/adele%40contoso.com/chats/getAllMessages?"));
   auto p = params_of(first);
   CHECK(p.size() == 4);
   CHECK(p["model"] == "A");
@@ -77,18 +80,27 @@ TEST_CASE("getAllMessages: walking every page gives the whole list once", "[getA
   REQUIRE(expected.size() == 32);
   const int top = GENERATE(1, 2, 3, 5, 8, 13, 31, 32, 50);
   INFO("$top=" << top);
-  const auto w = walk(g, export_url("adele@contoso.com", "model=A&$top=" + std::to_string(top)), "exporter");
+  const auto w =
+      walk(g, export_url("adele@contoso.com", "model=A&$top=" + std::to_string(top)), "exporter");
   REQUIRE(w.last.status == 200);
   CHECK(w.ids() == expected);
   // Full pages, then the rest; never an empty trailing page.
-  for (std::size_t i = 0; i + 1 < w.page_sizes.size(); ++i) CHECK(w.page_sizes[i] == static_cast<std::size_t>(top));
+  for (std::size_t i = 0; i + 1 < w.page_sizes.size(); ++i)
+    CHECK(w.page_sizes[i] == static_cast<std::size_t>(top));
   CHECK(w.page_sizes.back() > 0);
-  CHECK(w.page_sizes.size() == (expected.size() + static_cast<std::size_t>(top) - 1) / static_cast<std::size_t>(top));
+  CHECK(w.page_sizes.size() ==
+        (expected.size() + static_cast<std::size_t>(top) - 1) / static_cast<std::size_t>(top));
 
   SECTION("and with a filter") {
-    const std::string filter = "lastModifiedDateTime gt 2026-09-01T00:00:00Z and lastModifiedDateTime lt 2026-10-20T00:00:00Z";
-    const auto whole = walk(g, export_url("adele@contoso.com", "model=A&$top=50&" + filter_param(filter)), "exporter");
-    const auto paged = walk(g, export_url("adele@contoso.com", "model=A&$top=" + std::to_string(top) + "&" + filter_param(filter)), "exporter");
+    const std::string filter =
+        "lastModifiedDateTime gt 2026-09-01T00:00:00Z and lastModifiedDateTime lt "
+        "2026-10-20T00:00:00Z";
+    const auto whole = walk(
+        g, export_url("adele@contoso.com", "model=A&$top=50&" + filter_param(filter)), "exporter");
+    const auto paged = walk(g,
+                            export_url("adele@contoso.com", "model=A&$top=" + std::to_string(top) +
+                                                                "&" + filter_param(filter)),
+                            "exporter");
     REQUIRE(whole.page_sizes.size() == 1);
     CHECK(paged.ids() == whole.ids());
   }
@@ -103,7 +115,8 @@ TEST_CASE("getAllMessages refuses tampered and foreign skiptokens", "[getAllMess
   REQUIRE(get(g, link, "exporter-readwrite").status == 200);  // the same application
 
   SECTION("tampered") {
-    for (const std::size_t at : {std::size_t{0}, token.size() / 3, token.find('~') + 1, token.size() - 1}) {
+    for (const std::size_t at :
+         {std::size_t{0}, token.size() / 3, token.find('~') + 1, token.size() - 1}) {
       std::string bad = token;
       bad[at] = bad[at] == 'A' ? 'B' : 'A';
       INFO(bad);
@@ -114,24 +127,32 @@ TEST_CASE("getAllMessages refuses tampered and foreign skiptokens", "[getAllMess
     check_invalid_token(get(g, with_token(base, ""), "exporter"));
   }
   SECTION("another user") {
-    check_invalid_token(get(g, with_token(export_url("megan@contoso.com", "model=A&$top=2"), token), "exporter"));
+    check_invalid_token(
+        get(g, with_token(export_url("megan@contoso.com", "model=A&$top=2"), token), "exporter"));
   }
   SECTION("other options") {
-    check_invalid_token(get(g, with_token(export_url("adele@contoso.com", "model=A&$top=3"), token), "exporter"));
-    check_invalid_token(get(g, with_token(export_url("adele@contoso.com", "model=B&$top=2"), token), "exporter"));
-    check_invalid_token(get(g, with_token(export_url("adele@contoso.com", "$top=2"), token), "exporter"));
-    check_invalid_token(get(g, with_token(export_url("adele@contoso.com", "model=A&$top=2&" +
-                                                                            filter_param("messageType ne 'systemEventMessage'")),
-                                          token),
-                            "exporter"));
+    check_invalid_token(
+        get(g, with_token(export_url("adele@contoso.com", "model=A&$top=3"), token), "exporter"));
+    check_invalid_token(
+        get(g, with_token(export_url("adele@contoso.com", "model=B&$top=2"), token), "exporter"));
+    check_invalid_token(
+        get(g, with_token(export_url("adele@contoso.com", "$top=2"), token), "exporter"));
+    check_invalid_token(
+        get(g,
+            with_token(
+                export_url("adele@contoso.com",
+                           "model=A&$top=2&" + filter_param("messageType ne 'systemEventMessage'")),
+                token),
+            "exporter"));
   }
-  SECTION("another application") {
-    check_invalid_token(get(g, link, "eval-exporter"));
-  }
+  SECTION("another application") { check_invalid_token(get(g, link, "eval-exporter")); }
   SECTION("a List chats token") {
-    const std::string chats_link = next_link(get(g, "/v1.0/users/adele@contoso.com/chats?$top=2", "exporter"));
-    check_invalid_token(get(g, with_token(export_url("adele@contoso.com", "$top=2"), params_of(chats_link)["$skiptoken"]),
-                            "exporter"));
+    const std::string chats_link =
+        next_link(get(g, "/v1.0/users/adele@contoso.com/chats?$top=2", "exporter"));
+    check_invalid_token(get(
+        g,
+        with_token(export_url("adele@contoso.com", "$top=2"), params_of(chats_link)["$skiptoken"]),
+        "exporter"));
   }
   SECTION("another graph (other idSeed)") {
     json seed = contoso_seed();
@@ -144,7 +165,8 @@ TEST_CASE("getAllMessages refuses tampered and foreign skiptokens", "[getAllMess
 TEST_CASE("getAllMessages paging holds while other threads add messages", "[getAllMessages]") {
   const json seed = small_world(200);
   auto g = fakegraph::graph::from_json(seed);
-  const auto original = oracle(seed, "ann@example.com", *fakegraph::parse_time("2026-01-31T23:00:00Z"));
+  const auto original =
+      oracle(seed, "ann@example.com", *fakegraph::parse_time("2026-01-31T23:00:00Z"));
   REQUIRE(original.size() == 200);
   const fakegraph::timestamp first = *fakegraph::parse_time("2026-01-10T09:00:00Z");
   const std::string chat_id = seed["chats"][0]["id"];
@@ -156,9 +178,11 @@ TEST_CASE("getAllMessages paging holds while other threads add messages", "[getA
     std::mt19937_64 rng(static_cast<std::uint64_t>(which) + 1);
     // Times from an hour before the first message to an hour after the last: new
     // messages land before, inside and after every page the reader asks for.
-    std::uniform_int_distribution<fakegraph::timestamp> when(first - 3600000, first + 200 * 60000 + 3600000);
+    std::uniform_int_distribution<fakegraph::timestamp> when(first - 3600000,
+                                                             first + 200 * 60000 + 3600000);
     for (int i = 0; i < per_writer && !stop; ++i) {
-      fakegraph::message_spec m(which ? "bob@example.com" : "ann@example.com", "written meanwhile", when(rng));
+      fakegraph::message_spec m(which ? "bob@example.com" : "ann@example.com", "written meanwhile",
+                                when(rng));
       m.id = "w" + std::to_string(which) + "-" + std::to_string(i);
       g.add_message(chat_id, m);
       ++added;

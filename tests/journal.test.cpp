@@ -16,12 +16,14 @@ namespace {
 
 const std::string contoso = FAKEGRAPH_TEST_DATA_DIR "/contoso.json";
 
-fakegraph::response get(const fakegraph::graph& g, const std::string& url, const std::string& token) {
+fakegraph::response get(const fakegraph::graph& g, const std::string& url,
+                        const std::string& token) {
   return g.handle({"GET", url, {{"Authorization", "Bearer " + token}}});
 }
 
 // Walks List chats from `url`, following at most `max_pages` nextLinks.
-void walk(const fakegraph::graph& g, std::string url, const std::string& token, int max_pages = 1000) {
+void walk(const fakegraph::graph& g, std::string url, const std::string& token,
+          int max_pages = 1000) {
   for (int i = 0; i < max_pages && !url.empty(); ++i) {
     const auto r = get(g, url, token);
     REQUIRE(r.status == 200);
@@ -33,7 +35,8 @@ void walk(const fakegraph::graph& g, std::string url, const std::string& token, 
 
 TEST_CASE("Journal: an entry holds the request, the answer, the caller and the time", "[journal]") {
   auto g = fakegraph::graph::from_file(contoso);
-  const auto r = g.handle({"GET", "https://graph.microsoft.com/v1.0/me/chats?$top=2",
+  const auto r = g.handle({"GET",
+                           "https://graph.microsoft.com/v1.0/me/chats?$top=2",
                            {{"Authorization", "Bearer adele-read"}, {"client-request-id", "abc"}}});
   REQUIRE(r.status == 200);
 
@@ -88,7 +91,9 @@ TEST_CASE("Journal: count, filter, last and clear", "[journal]") {
   CHECK(j.count(fakegraph::endpoint::get_all_messages) == 1);
   CHECK(j.count(403) == 1);
   CHECK(j.count(200) == 5);
-  CHECK(j.count([](const fakegraph::journal_entry& e) { return e.query("$skiptoken").has_value(); }) == 3);
+  CHECK(j.count([](const fakegraph::journal_entry& e) {
+    return e.query("$skiptoken").has_value();
+  }) == 3);
   const auto pages = j.filter([](const fakegraph::journal_entry& e) {
     return e.route == fakegraph::endpoint::list_chats && !e.next_link().empty();
   });
@@ -142,7 +147,7 @@ TEST_CASE("Journal: next_links() tells whether every nextLink was followed once"
   }
 }
 
-TEST_CASE("Journal: bounded by entries and by body bytes; can be switched off", "[journal]") {
+TEST_CASE("Journal: bounded by entries and by body bytes, can be switched off", "[journal]") {
   auto g = fakegraph::graph::from_file(contoso);
   auto& j = g.journal();
   CHECK(j.capacity() == fakegraph::journal::default_capacity);
@@ -172,8 +177,8 @@ TEST_CASE("Journal: concurrent callers each get one whole entry", "[journal][thr
   constexpr int threads = 4;
   constexpr int per_thread = 200;
   const char* tokens[threads] = {"adele-read", "megan-read", "exporter", "adele-user-read"};
-  const char* urls[threads] = {"/v1.0/me/chats?$top=3", "/v1.0/me/chats", "/v1.0/users/megan@contoso.com/chats",
-                               "/v1.0/me/chats"};
+  const char* urls[threads] = {"/v1.0/me/chats?$top=3", "/v1.0/me/chats",
+                               "/v1.0/users/megan@contoso.com/chats", "/v1.0/me/chats"};
   std::vector<std::thread> pool;
   for (int t = 0; t < threads; ++t)
     pool.emplace_back([&, t] {

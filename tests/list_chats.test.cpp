@@ -11,9 +11,9 @@
 
 #include "list_chats_world.hpp"
 
-using lct::json;
 using Catch::Matchers::StartsWith;
 using fakegraph_test::contains_substring;
+using lct::json;
 
 namespace {
 
@@ -62,7 +62,8 @@ TEST_CASE("List chats: every route and spelling names the signed-in user's chats
   CHECK(r.json() == reference.json());
 }
 
-TEST_CASE("List chats: an application names a user by id, UPN or key, in any case", "[list_chats]") {
+TEST_CASE("List chats: an application names a user by id, UPN or key, in any case",
+          "[list_chats]") {
   const json seed = lct::small_seed();
   const auto g = fakegraph::graph::from_json(seed);
   const std::vector<std::string> expected = lct::ids_of(lct::chats_of(seed, ann_upn));
@@ -84,8 +85,9 @@ TEST_CASE("List chats: an application names a user by id, UPN or key, in any cas
   CHECK(lct::ids_of(r.json()) == expected);
 }
 
-TEST_CASE("List chats: delegated Chat.ReadBasic, Chat.Read and Chat.ReadWrite reach all three routes",
-          "[list_chats]") {
+TEST_CASE(
+    "List chats: delegated Chat.ReadBasic, Chat.Read and Chat.ReadWrite reach all three routes",
+    "[list_chats]") {
   const json seed = lct::small_seed();
   const auto g = fakegraph::graph::from_json(seed);
   const std::string token = GENERATE(as<std::string>{}, "ann-basic", "ann-read", "ann-rw");
@@ -97,17 +99,20 @@ TEST_CASE("List chats: delegated Chat.ReadBasic, Chat.Read and Chat.ReadWrite re
   CHECK(lct::ids_of(r.json()) == lct::ids_of(lct::chats_of(seed, ann_upn)));
 }
 
-TEST_CASE("List chats: a delegated token without a Chat scope is 403 naming its scopes", "[list_chats]") {
+TEST_CASE("List chats: a delegated token without a Chat scope is 403 naming its scopes",
+          "[list_chats]") {
   const auto g = lct::small_graph();
   const std::string url = GENERATE(as<std::string>{}, "/v1.0/chats", "/v1.0/me/chats",
                                    "/v1.0/users/ann@northwind.test/chats");
   CAPTURE(url);
-  LCT_REQUIRE_ERROR(lct::get(g, url, "ann-user"), 403, "Forbidden",
-                    "Missing scope permissions on the request. API requires one of 'Chat.ReadBasic, Chat.Read, "
-                    "Chat.ReadWrite'. Scopes on the request 'User.Read, Mail.Read'");
-  LCT_REQUIRE_ERROR(lct::get(g, url, "ann-none"), 403, "Forbidden",
-                    "Missing scope permissions on the request. API requires one of 'Chat.ReadBasic, Chat.Read, "
-                    "Chat.ReadWrite'. Scopes on the request ''");
+  LCT_REQUIRE_ERROR(
+      lct::get(g, url, "ann-user"), 403, "Forbidden",
+      "Missing scope permissions on the request. API requires one of 'Chat.ReadBasic, Chat.Read, "
+      "Chat.ReadWrite'. Scopes on the request 'User.Read, Mail.Read'");
+  LCT_REQUIRE_ERROR(
+      lct::get(g, url, "ann-none"), 403, "Forbidden",
+      "Missing scope permissions on the request. API requires one of 'Chat.ReadBasic, Chat.Read, "
+      "Chat.ReadWrite'. Scopes on the request ''");
 }
 
 TEST_CASE("List chats: application roles Chat.ReadBasic.All, Chat.Read.All and Chat.ReadWrite.All",
@@ -121,15 +126,18 @@ TEST_CASE("List chats: application roles Chat.ReadBasic.All, Chat.Read.All and C
   CHECK(lct::ids_of(r.json()) == lct::ids_of(lct::chats_of(seed, ann_upn)));
 }
 
-TEST_CASE("List chats: an application token without an accepted role is 403 naming its roles", "[list_chats]") {
+TEST_CASE("List chats: an application token without an accepted role is 403 naming its roles",
+          "[list_chats]") {
   const auto g = lct::small_graph();
   const std::string url = "/v1.0/users/ann@northwind.test/chats";
-  LCT_REQUIRE_ERROR(lct::get(g, url, "app-none"), 403, "Forbidden",
-                    "Missing role permissions on the request. API required one of 'Chat.ReadBasic.All, "
-                    "Chat.Read.All, Chat.ReadWrite.All'. Roles on the request ''");
-  LCT_REQUIRE_ERROR(lct::get(g, url, "app-user"), 403, "Forbidden",
-                    "Missing role permissions on the request. API required one of 'Chat.ReadBasic.All, "
-                    "Chat.Read.All, Chat.ReadWrite.All'. Roles on the request 'User.Read.All, Group.Read.All'");
+  LCT_REQUIRE_ERROR(
+      lct::get(g, url, "app-none"), 403, "Forbidden",
+      "Missing role permissions on the request. API required one of 'Chat.ReadBasic.All, "
+      "Chat.Read.All, Chat.ReadWrite.All'. Roles on the request ''");
+  LCT_REQUIRE_ERROR(
+      lct::get(g, url, "app-user"), 403, "Forbidden",
+      "Missing role permissions on the request. API required one of 'Chat.ReadBasic.All, "
+      "Chat.Read.All, Chat.ReadWrite.All'. Roles on the request 'User.Read.All, Group.Read.All'");
 }
 
 TEST_CASE("List chats: an application on /me/chats or /chats is 400", "[list_chats]") {
@@ -151,9 +159,10 @@ TEST_CASE("List chats: an application on /me/chats or /chats is 400", "[list_cha
 
 TEST_CASE("List chats: a delegated caller naming another user is 403", "[list_chats]") {
   const auto g = lct::small_graph();
-  const std::string url = GENERATE(as<std::string>{}, "/v1.0/users/b2b2b2b2-0000-4000-8000-00000000000b/chats",
-                                   "/v1.0/users/bob@northwind.test/chats", "/v1.0/users('bob@northwind.test')/chats",
-                                   "/v1.0/users/dee@tailspin.test/chats");
+  const std::string url =
+      GENERATE(as<std::string>{}, "/v1.0/users/b2b2b2b2-0000-4000-8000-00000000000b/chats",
+               "/v1.0/users/bob@northwind.test/chats", "/v1.0/users('bob@northwind.test')/chats",
+               "/v1.0/users/dee@tailspin.test/chats");
   const std::string token = GENERATE(as<std::string>{}, "ann-read", "ann-basic", "ann-rw");
   CAPTURE(url, token);
   const auto r = lct::get(g, url, token);
@@ -166,7 +175,8 @@ TEST_CASE("List chats: a delegated caller naming another user is 403", "[list_ch
   CHECK(r.json()["error"].contains("innerError"));
 }
 
-TEST_CASE("List chats: the federation rule keeps an application inside its tenant", "[list_chats]") {
+TEST_CASE("List chats: the federation rule keeps an application inside its tenant",
+          "[list_chats]") {
   const json seed = lct::small_seed();
   const auto g = fakegraph::graph::from_json(seed);
 
@@ -216,7 +226,8 @@ TEST_CASE("List chats: an unknown user id or UPN is 404", "[list_chats]") {
   INFO(by_id.body);
   REQUIRE(by_id.status == 404);
   CHECK(lct::error_code(by_id) == "NotFound");
-  CHECK_THAT(lct::error_message(by_id), StartsWith("Failed to find user with id '" + missing_id + "'"));
+  CHECK_THAT(lct::error_message(by_id),
+             StartsWith("Failed to find user with id '" + missing_id + "'"));
 
   const auto by_upn = lct::get(g, "/v1.0/users/nobody%40northwind.test/chats", token);
   INFO(by_upn.body);
@@ -226,15 +237,18 @@ TEST_CASE("List chats: an unknown user id or UPN is 404", "[list_chats]") {
              StartsWith("Failed to find users with user principal name 'nobody@northwind.test'"));
 }
 
-TEST_CASE("List chats: each chat is written as Graph v1.0 writes it, viewpoint for delegated callers only",
-          "[list_chats]") {
+TEST_CASE(
+    "List chats: each chat is written as Graph v1.0 writes it, viewpoint for delegated callers "
+    "only",
+    "[list_chats]") {
   const json seed = lct::small_seed();
   const auto g = fakegraph::graph::from_json(seed);
   const auto chats = lct::chats_of(seed, ann_upn);
 
   SECTION("delegated: with the caller's viewpoint") {
     const std::string token = GENERATE(as<std::string>{}, "ann-read", "ann-basic");
-    const std::string url = GENERATE(as<std::string>{}, "/v1.0/me/chats", "/v1.0/users/ann@northwind.test/chats");
+    const std::string url =
+        GENERATE(as<std::string>{}, "/v1.0/me/chats", "/v1.0/users/ann@northwind.test/chats");
     CAPTURE(token, url);
     const auto r = lct::get(g, url, token);
     REQUIRE(r.status == 200);
@@ -270,7 +284,8 @@ TEST_CASE("List chats: each chat is written as Graph v1.0 writes it, viewpoint f
   }
 }
 
-TEST_CASE("List chats: a chat hidden for the caller is still listed, with viewpoint.isHidden true", "[list_chats]") {
+TEST_CASE("List chats: a chat hidden for the caller is still listed, with viewpoint.isHidden true",
+          "[list_chats]") {
   const json seed = lct::small_seed();
   const auto g = fakegraph::graph::from_json(seed);
   const std::string alpha = "19:0123456789abcdef0123456789abcdef@thread.v2";
@@ -307,15 +322,18 @@ TEST_CASE("List chats: a user in no chat gets an empty page without nextLink", "
 TEST_CASE("List chats: @odata.context follows the version and the expansion", "[list_chats]") {
   const auto g = lct::small_graph();
   const std::string base = "https://graph.microsoft.com/";
-  CHECK(lct::get(g, "/v1.0/me/chats", "ann-read").json()["@odata.context"] == base + "v1.0/$metadata#chats");
-  CHECK(lct::get(g, "/beta/me/chats", "ann-read").json()["@odata.context"] == base + "beta/$metadata#chats");
+  CHECK(lct::get(g, "/v1.0/me/chats", "ann-read").json()["@odata.context"] ==
+        base + "v1.0/$metadata#chats");
+  CHECK(lct::get(g, "/beta/me/chats", "ann-read").json()["@odata.context"] ==
+        base + "beta/$metadata#chats");
   CHECK(lct::get(g, "/v1.0/users/ann@northwind.test/chats", "app-read").json()["@odata.context"] ==
         base + "v1.0/$metadata#chats");
   CHECK(lct::get(g, "/v1.0/me/chats?$expand=members", "ann-read").json()["@odata.context"] ==
         base + "v1.0/$metadata#chats(members())");
-  CHECK(lct::get(g, "/v1.0/me/chats?$expand=lastMessagePreview", "ann-read").json()["@odata.context"] ==
-        base + "v1.0/$metadata#chats(lastMessagePreview())");
-  CHECK(lct::get(g, "/v1.0/me/chats?$expand=members,lastMessagePreview", "ann-read").json()["@odata.context"] ==
+  CHECK(lct::get(g, "/v1.0/me/chats?$expand=lastMessagePreview", "ann-read")
+            .json()["@odata.context"] == base + "v1.0/$metadata#chats(lastMessagePreview())");
+  CHECK(lct::get(g, "/v1.0/me/chats?$expand=members,lastMessagePreview", "ann-read")
+            .json()["@odata.context"] ==
         base + "v1.0/$metadata#chats(members(),lastMessagePreview())");
 }
 
@@ -344,7 +362,8 @@ TEST_CASE("List chats: chat ids and webUrls have Graph's formats", "[list_chats]
   };
   auto base64ish = [](const std::string& s) {
     for (const char c : s)
-      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_'))
+      if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
+            c == '-' || c == '_'))
         return false;
     return !s.empty();
   };
@@ -372,7 +391,8 @@ TEST_CASE("List chats: chat ids and webUrls have Graph's formats", "[list_chats]
       const std::string suffix = federated ? "@fed.unq.gbl.spaces" : "@unq.gbl.spaces";
       REQUIRE_THAT(id, Catch::Matchers::EndsWith(suffix));
       const std::string pair = id.substr(3, id.size() - 3 - suffix.size());
-      const bool either = pair == std::string(lct::ann_id) + "_" + other || pair == other + "_" + lct::ann_id;
+      const bool either =
+          pair == std::string(lct::ann_id) + "_" + other || pair == other + "_" + lct::ann_id;
       CHECK(either);
       // Federated exactly when the two members' tenants differ.
       CHECK(federated == (other == lct::dee_id));
@@ -388,7 +408,8 @@ TEST_CASE("List chats: the default world lists Adele's chats newest first", "[li
   const std::string adele = "adele@contoso.com";
   const auto expected = lct::ids_of(lct::chats_of(seed, adele));
   REQUIRE(expected.size() > 2);
-  for (const std::string& url : std::vector<std::string>{"/v1.0/me/chats?$top=50", "/v1.0/chats?$top=50"}) {
+  for (const std::string& url :
+       std::vector<std::string>{"/v1.0/me/chats?$top=50", "/v1.0/chats?$top=50"}) {
     const auto r = lct::get(g, url, "adele-read");
     REQUIRE(r.status == 200);
     CHECK(lct::ids_of(r.json()) == expected);
@@ -416,12 +437,14 @@ TEST_CASE("List chats: the default world's tokens meet the permission matrix", "
   CHECK(lct::get(g, "/v1.0/me/chats", "adele-basic").status == 200);
   CHECK(lct::get(g, adele, "exporter-readwrite").status == 200);
   CHECK(lct::get(g, adele, "exporter-basic").status == 200);
-  LCT_REQUIRE_ERROR(lct::get(g, "/v1.0/me/chats", "adele-user-read"), 403, "Forbidden",
-                    "Missing scope permissions on the request. API requires one of 'Chat.ReadBasic, Chat.Read, "
-                    "Chat.ReadWrite'. Scopes on the request 'User.Read'");
-  LCT_REQUIRE_ERROR(lct::get(g, adele, "exporter-user-read-all"), 403, "Forbidden",
-                    "Missing role permissions on the request. API required one of 'Chat.ReadBasic.All, "
-                    "Chat.Read.All, Chat.ReadWrite.All'. Roles on the request 'User.Read.All'");
+  LCT_REQUIRE_ERROR(
+      lct::get(g, "/v1.0/me/chats", "adele-user-read"), 403, "Forbidden",
+      "Missing scope permissions on the request. API requires one of 'Chat.ReadBasic, Chat.Read, "
+      "Chat.ReadWrite'. Scopes on the request 'User.Read'");
+  LCT_REQUIRE_ERROR(
+      lct::get(g, adele, "exporter-user-read-all"), 403, "Forbidden",
+      "Missing role permissions on the request. API required one of 'Chat.ReadBasic.All, "
+      "Chat.Read.All, Chat.ReadWrite.All'. Roles on the request 'User.Read.All'");
   CHECK(lct::error_code(lct::get(g, adele, "exporter-noroles")) == "Forbidden");
   CHECK(lct::get(g, "/v1.0/users/megan@contoso.com/chats", "adele-read").status == 403);
   CHECK(lct::get(g, "/v1.0/users/pradeep@fabrikam.com/chats", "exporter").status == 403);

@@ -5,17 +5,17 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <algorithm>  // std::find, std::count_if
+#include <algorithm>   // std::find, std::count_if
 #include <functional>  // std::function
-#include <set>        // std::set
-#include <string>     // std::string
-#include <vector>     // std::vector
+#include <set>         // std::set
+#include <string>      // std::string
+#include <vector>      // std::vector
 
 #include "list_chats_world.hpp"
 
-using lct::json;
 using Catch::Matchers::StartsWith;
 using fakegraph_test::contains_substring;
+using lct::json;
 
 namespace {
 
@@ -28,22 +28,25 @@ json many_chats_seed(int n) {
                            {"tenantId", lct::northwind},
                            {"userPrincipalName", "pat@northwind.test"},
                            {"displayName", "Pat Page"}});
-  seed["tokens"].push_back({{"token", "pat-read"}, {"user", "pat@northwind.test"}, {"scopes", {"Chat.Read"}}});
+  seed["tokens"].push_back(
+      {{"token", "pat-read"}, {"user", "pat@northwind.test"}, {"scopes", {"Chat.Read"}}});
   for (int i = 0; i < n; ++i) {
     const std::string minute = (i % 60 < 10 ? "0" : "") + std::to_string(i % 60);
     const std::string hour = (i / 60 < 10 ? "0" : "") + std::to_string(i / 60);
     std::string hex = std::to_string(1000 + i);
-    seed["chats"].push_back({{"id", "19:" + std::string(28, 'f') + hex + "@thread.v2"},
-                             {"chatType", "group"},
-                             {"topic", "Chat " + std::to_string(i)},
-                             {"createdDateTime", "2026-05-02T" + hour + ":" + minute + ":00Z"},
-                             {"members", {{{"user", "pat@northwind.test"}}, {{"user", "bob@northwind.test"}}}}});
+    seed["chats"].push_back(
+        {{"id", "19:" + std::string(28, 'f') + hex + "@thread.v2"},
+         {"chatType", "group"},
+         {"topic", "Chat " + std::to_string(i)},
+         {"createdDateTime", "2026-05-02T" + hour + ":" + minute + ":00Z"},
+         {"members", {{{"user", "pat@northwind.test"}}, {{"user", "bob@northwind.test"}}}}});
   }
   return seed;
 }
 
 /// The chats of the seed for which `keep` holds, in the default order.
-std::vector<std::string> ann_chats_where(const json& seed, const std::function<bool(const json&)>& keep) {
+std::vector<std::string> ann_chats_where(const json& seed,
+                                         const std::function<bool(const json&)>& keep) {
   std::vector<std::string> out;
   for (const json* c : lct::chats_of(seed, ann_upn))
     if (keep(*c)) out.push_back(c->at("id").get<std::string>());
@@ -54,9 +57,10 @@ std::string encode_query_value(const std::string& s) {
   std::string out;
   static constexpr char hex[] = "0123456789ABCDEF";
   for (const char ch : s) {
-    const bool keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-                      ch == '-' || ch == '.' || ch == '_' || ch == '~' || ch == '/' || ch == '\'' || ch == '(' ||
-                      ch == ')' || ch == ':' || ch == ',';
+    const bool keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                      (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' ||
+                      ch == '~' || ch == '/' || ch == '\'' || ch == '(' || ch == ')' || ch == ':' ||
+                      ch == ',';
     if (keep) {
       out += ch;
     } else {
@@ -99,33 +103,44 @@ TEST_CASE("List chats $top: pages of 20 by default, of $top (1..50) when asked",
   CHECK(r.json().contains("@odata.nextLink") == (top < n));
 }
 
-TEST_CASE("List chats $top: 0, negative, non-numeric and over 50 are 400 with Graph's messages", "[list_chats]") {
+TEST_CASE("List chats $top: 0, negative, non-numeric and over 50 are 400 with Graph's messages",
+          "[list_chats]") {
   const auto g = lct::small_graph();
-  auto top = [&](const std::string& v) { return lct::get(g, "/v1.0/me/chats?$top=" + v, "ann-read"); };
+  auto top = [&](const std::string& v) {
+    return lct::get(g, "/v1.0/me/chats?$top=" + v, "ann-read");
+  };
   LCT_REQUIRE_ERROR(top("51"), 400, "BadRequest",
-                    "The query specified in the URI is not valid. The limit of '50' for Top query has been exceeded. "
+                    "The query specified in the URI is not valid. The limit of '50' for Top query "
+                    "has been exceeded. "
                     "The value from the incoming request is '51'.");
   LCT_REQUIRE_ERROR(top("100"), 400, "BadRequest",
-                    "The query specified in the URI is not valid. The limit of '50' for Top query has been exceeded. "
+                    "The query specified in the URI is not valid. The limit of '50' for Top query "
+                    "has been exceeded. "
                     "The value from the incoming request is '100'.");
   LCT_REQUIRE_ERROR(top("99999999999"), 400, "BadRequest",
-                    "The query specified in the URI is not valid. The limit of '50' for Top query has been exceeded. "
+                    "The query specified in the URI is not valid. The limit of '50' for Top query "
+                    "has been exceeded. "
                     "The value from the incoming request is '99999999999'.");
   LCT_REQUIRE_ERROR(top("-1"), 400, "BadRequest",
-                    "Invalid value '-1' for $top query option found. The $top query option requires a non-negative "
+                    "Invalid value '-1' for $top query option found. The $top query option "
+                    "requires a non-negative "
                     "integer value.");
   LCT_REQUIRE_ERROR(top("abc"), 400, "BadRequest",
-                    "Invalid value 'abc' for $top query option found. The $top query option requires a non-negative "
+                    "Invalid value 'abc' for $top query option found. The $top query option "
+                    "requires a non-negative "
                     "integer value.");
   LCT_REQUIRE_ERROR(top("1.5"), 400, "BadRequest",
-                    "Invalid value '1.5' for $top query option found. The $top query option requires a non-negative "
+                    "Invalid value '1.5' for $top query option found. The $top query option "
+                    "requires a non-negative "
                     "integer value.");
-  LCT_REQUIRE_ERROR(top(""), 400, "BadRequest",
-                    "Invalid value '' for $top query option found. The $top query option requires a non-negative "
-                    "integer value.");
+  LCT_REQUIRE_ERROR(
+      top(""), 400, "BadRequest",
+      "Invalid value '' for $top query option found. The $top query option requires a non-negative "
+      "integer value.");
   // 0 is non-negative, so the refusal says what range is accepted.
   LCT_REQUIRE_ERROR(top("0"), 400, "BadRequest",
-                    "Invalid value '0' for $top query option found. The $top query option requires a value from 1 "
+                    "Invalid value '0' for $top query option found. The $top query option requires "
+                    "a value from 1 "
                     "to 50.");
   CHECK(top("50").status == 200);
   CHECK(top("1").status == 200);
@@ -137,7 +152,8 @@ TEST_CASE("List chats $top: 0, negative, non-numeric and over 50 are 400 with Gr
 
 // ---- $expand ---------------------------------------------------------------------------
 
-TEST_CASE("List chats $expand=members: aadUserConversationMember for every member", "[list_chats]") {
+TEST_CASE("List chats $expand=members: aadUserConversationMember for every member",
+          "[list_chats]") {
   const json seed = lct::small_seed();
   const auto g = fakegraph::graph::from_json(seed);
   const std::string token = GENERATE(as<std::string>{}, "ann-read", "ann-basic");
@@ -182,8 +198,9 @@ TEST_CASE("List chats $expand=members: at most 25 members per chat", "[list_chat
     REQUIRE(big != nullptr);
     REQUIRE(big->at("members").size() == 30);
     const std::string token = GENERATE(as<std::string>{}, "adele-read", "exporter");
-    const std::string url = token == "exporter" ? "/v1.0/users/adele@contoso.com/chats?$expand=members&$top=50"
-                                                : "/v1.0/me/chats?$expand=members&$top=50";
+    const std::string url = token == "exporter"
+                                ? "/v1.0/users/adele@contoso.com/chats?$expand=members&$top=50"
+                                : "/v1.0/me/chats?$expand=members&$top=50";
     CAPTURE(token);
     const auto r = lct::get(g, url, token);
     REQUIRE(r.status == 200);
@@ -231,11 +248,13 @@ TEST_CASE("List chats $expand=members: at most 25 members per chat", "[list_chat
   }
 }
 
-TEST_CASE("List chats $expand=lastMessagePreview: chatMessageInfo, null for an empty chat", "[list_chats]") {
+TEST_CASE("List chats $expand=lastMessagePreview: chatMessageInfo, null for an empty chat",
+          "[list_chats]") {
   const json seed = lct::small_seed();
   const auto g = fakegraph::graph::from_json(seed);
   const std::string token = GENERATE(as<std::string>{}, "ann-read", "ann-rw", "app-read", "app-rw");
-  const std::string url = token.rfind("app", 0) == 0 ? "/v1.0/users/ann@northwind.test/chats" : "/v1.0/me/chats";
+  const std::string url =
+      token.rfind("app", 0) == 0 ? "/v1.0/users/ann@northwind.test/chats" : "/v1.0/me/chats";
   CAPTURE(token);
   const auto r = lct::get(g, url + "?$expand=lastMessagePreview", token);
   REQUIRE(r.status == 200);
@@ -252,7 +271,8 @@ TEST_CASE("List chats $expand=lastMessagePreview: chatMessageInfo, null for an e
     CHECK_FALSE(got.contains("members"));
     json without = got;
     without.erase("lastMessagePreview");
-    CHECK(without == lct::expected_chat(seed, *chats[i], token.rfind("app", 0) == 0 ? "" : ann_upn));
+    CHECK(without ==
+          lct::expected_chat(seed, *chats[i], token.rfind("app", 0) == 0 ? "" : ann_upn));
     nulls += got["lastMessagePreview"].is_null();
     if (!expected.is_null()) {
       deleted += expected["isDeleted"] == true;
@@ -263,14 +283,15 @@ TEST_CASE("List chats $expand=lastMessagePreview: chatMessageInfo, null for an e
   CHECK(nulls == 1);
   CHECK(bots == 1);
   CHECK(deleted == 1);
-
 }
 
-TEST_CASE("List chats $expand=lastMessagePreview: system events keep their type in the preview", "[list_chats]") {
+TEST_CASE("List chats $expand=lastMessagePreview: system events keep their type in the preview",
+          "[list_chats]") {
   json seed = lct::small_seed();
   // Alpha with only its system event.
   for (auto& c : seed["chats"])
-    if (c["id"] == "19:0123456789abcdef0123456789abcdef@thread.v2") c["messages"] = json::array({c["messages"][0]});
+    if (c["id"] == "19:0123456789abcdef0123456789abcdef@thread.v2")
+      c["messages"] = json::array({c["messages"][0]});
   const auto g = fakegraph::graph::from_json(seed);
   const json page = lct::get(g, "/v1.0/me/chats?$expand=lastMessagePreview", "ann-read").json();
   bool seen = false;
@@ -287,14 +308,20 @@ TEST_CASE("List chats $expand=lastMessagePreview: system events keep their type 
   CHECK(seen);
 }
 
-TEST_CASE("List chats $expand=members,lastMessagePreview: both, in the order asked", "[list_chats]") {
+TEST_CASE("List chats $expand=members,lastMessagePreview: both, in the order asked",
+          "[list_chats]") {
   const json seed = lct::small_seed();
   const auto g = fakegraph::graph::from_json(seed);
-  const json a = lct::get(g, "/v1.0/me/chats?$expand=members,lastMessagePreview", "ann-read").json();
-  const json b = lct::get(g, "/v1.0/me/chats?$expand=lastMessagePreview,%20members", "ann-read").json();
-  const json c = lct::get(g, "/v1.0/me/chats?$expand=Members,LastMessagePreview", "ann-read").json();
-  CHECK(a["@odata.context"] == "https://graph.microsoft.com/v1.0/$metadata#chats(members(),lastMessagePreview())");
-  CHECK(b["@odata.context"] == "https://graph.microsoft.com/v1.0/$metadata#chats(lastMessagePreview(),members())");
+  const json a =
+      lct::get(g, "/v1.0/me/chats?$expand=members,lastMessagePreview", "ann-read").json();
+  const json b =
+      lct::get(g, "/v1.0/me/chats?$expand=lastMessagePreview,%20members", "ann-read").json();
+  const json c =
+      lct::get(g, "/v1.0/me/chats?$expand=Members,LastMessagePreview", "ann-read").json();
+  CHECK(a["@odata.context"] ==
+        "https://graph.microsoft.com/v1.0/$metadata#chats(members(),lastMessagePreview())");
+  CHECK(b["@odata.context"] ==
+        "https://graph.microsoft.com/v1.0/$metadata#chats(lastMessagePreview(),members())");
   CHECK(a["value"] == b["value"]);
   CHECK(a == c);
   const auto chats = lct::chats_of(seed, ann_upn);
@@ -307,23 +334,29 @@ TEST_CASE("List chats $expand=members,lastMessagePreview: both, in the order ask
 
 TEST_CASE("List chats $expand: other targets and repeats are 400", "[list_chats]") {
   const auto g = lct::small_graph();
-  auto expand = [&](const std::string& v) { return lct::get(g, "/v1.0/me/chats?$expand=" + v, "ann-read"); };
+  auto expand = [&](const std::string& v) {
+    return lct::get(g, "/v1.0/me/chats?$expand=" + v, "ann-read");
+  };
   LCT_REQUIRE_ERROR(expand("installedApps"), 400, "BadRequest",
-                    "Expand is not allowed for property 'installedApps' according to the entity schema. Supported: "
+                    "Expand is not allowed for property 'installedApps' according to the entity "
+                    "schema. Supported: "
                     "$expand=members, lastMessagePreview or both.");
-  LCT_REQUIRE_ERROR(expand("messages"), 400, "BadRequest",
-                    "Expand is not allowed for property 'messages' according to the entity schema. Supported: "
-                    "$expand=members, lastMessagePreview or both.");
-  LCT_REQUIRE_ERROR(expand("owner"), 400, "BadRequest",
-                    "Could not find a property named 'owner' on type 'microsoft.graph.chat'. Supported: "
-                    "$expand=members, lastMessagePreview or both.");
+  LCT_REQUIRE_ERROR(
+      expand("messages"), 400, "BadRequest",
+      "Expand is not allowed for property 'messages' according to the entity schema. Supported: "
+      "$expand=members, lastMessagePreview or both.");
+  LCT_REQUIRE_ERROR(
+      expand("owner"), 400, "BadRequest",
+      "Could not find a property named 'owner' on type 'microsoft.graph.chat'. Supported: "
+      "$expand=members, lastMessagePreview or both.");
   LCT_REQUIRE_ERROR(expand("members,members"), 400, "BadRequest",
                     "The property 'members' is expanded more than once in $expand.");
   const auto nested = expand("members($top=2)");
   INFO(nested.body);
   REQUIRE(nested.status == 400);
   CHECK(lct::error_code(nested) == "BadRequest");
-  CHECK_THAT(lct::error_message(nested), contains_substring("$expand=members, lastMessagePreview or both"));
+  CHECK_THAT(lct::error_message(nested),
+             contains_substring("$expand=members, lastMessagePreview or both"));
 }
 
 TEST_CASE("List chats $expand=lastMessagePreview needs more than Chat.ReadBasic", "[list_chats]") {
@@ -334,7 +367,8 @@ TEST_CASE("List chats $expand=lastMessagePreview needs more than Chat.ReadBasic"
     REQUIRE(r.status == 403);
     CHECK(lct::error_code(r) == "Forbidden");
     CHECK_THAT(lct::error_message(r), contains_substring("Chat.Read, Chat.ReadWrite"));
-    CHECK(lct::get(g, "/v1.0/me/chats?$expand=members,lastMessagePreview", "ann-basic").status == 403);
+    CHECK(lct::get(g, "/v1.0/me/chats?$expand=members,lastMessagePreview", "ann-basic").status ==
+          403);
     CHECK(lct::get(g, "/v1.0/me/chats?$expand=members", "ann-basic").status == 200);
   }
   SECTION("application") {
@@ -349,14 +383,16 @@ TEST_CASE("List chats $expand=lastMessagePreview needs more than Chat.ReadBasic"
   SECTION("the default world's basic tokens") {
     const auto d = fakegraph::graph::from_file(lct::default_seed_path());
     CHECK(lct::get(d, "/v1.0/me/chats?$expand=lastMessagePreview", "adele-basic").status == 403);
-    CHECK(lct::get(d, "/v1.0/users/adele@contoso.com/chats?$expand=lastMessagePreview", "exporter-basic").status ==
-          403);
+    CHECK(lct::get(d, "/v1.0/users/adele@contoso.com/chats?$expand=lastMessagePreview",
+                   "exporter-basic")
+              .status == 403);
   }
 }
 
 // ---- $orderby --------------------------------------------------------------------------
 
-TEST_CASE("List chats $orderby=lastMessagePreview/createdDateTime desc: newest preview first", "[list_chats]") {
+TEST_CASE("List chats $orderby=lastMessagePreview/createdDateTime desc: newest preview first",
+          "[list_chats]") {
   const json seed = lct::small_seed();
   const auto g = fakegraph::graph::from_json(seed);
   const auto expected = lct::ids_of(lct::chats_by_preview(seed, ann_upn));
@@ -364,18 +400,20 @@ TEST_CASE("List chats $orderby=lastMessagePreview/createdDateTime desc: newest p
   REQUIRE(expected != lct::ids_of(lct::chats_of(seed, ann_upn)));
   REQUIRE(expected.size() + 1 == lct::chats_of(seed, ann_upn).size());
 
-  const std::string spelling = GENERATE(as<std::string>{}, "lastMessagePreview/createdDateTime%20desc",
-                                        "lastMessagePreview%2fcreatedDateTime+desc",
-                                        "lastmessagepreview/createddatetime+DESC");
+  const std::string spelling = GENERATE(
+      as<std::string>{}, "lastMessagePreview/createdDateTime%20desc",
+      "lastMessagePreview%2fcreatedDateTime+desc", "lastmessagepreview/createddatetime+DESC");
   CAPTURE(spelling);
   const auto r = lct::get(g, "/v1.0/me/chats?$orderby=" + spelling, "ann-read");
   REQUIRE(r.status == 200);
   const json page = r.json();
   CHECK(lct::ids_of(page) == expected);
-  for (const auto& c : page["value"]) CHECK_FALSE(c.contains("lastMessagePreview"));  // only when expanded
+  for (const auto& c : page["value"])
+    CHECK_FALSE(c.contains("lastMessagePreview"));  // only when expanded
 
-  const auto app = lct::get(g, "/v1.0/users/ann@northwind.test/chats?$expand=lastMessagePreview&$orderby=" + spelling,
-                            "app-read");
+  const auto app = lct::get(
+      g, "/v1.0/users/ann@northwind.test/chats?$expand=lastMessagePreview&$orderby=" + spelling,
+      "app-read");
   REQUIRE(app.status == 200);
   CHECK(lct::ids_of(app.json()) == expected);
   const json app_page = app.json();
@@ -385,18 +423,22 @@ TEST_CASE("List chats $orderby=lastMessagePreview/createdDateTime desc: newest p
 
 TEST_CASE("List chats $orderby: ascending, other keys and several keys are 400", "[list_chats]") {
   const auto g = lct::small_graph();
-  auto order = [&](const std::string& v) { return lct::get(g, "/v1.0/me/chats?$orderby=" + v, "ann-read"); };
+  auto order = [&](const std::string& v) {
+    return lct::get(g, "/v1.0/me/chats?$orderby=" + v, "ann-read");
+  };
   const std::string hint = " Supported: $orderby=lastMessagePreview/createdDateTime desc.";
   LCT_REQUIRE_ERROR(order("lastMessagePreview/createdDateTime%20asc"), 400, "BadRequest",
                     "Ascending direction is not supported." + hint);
   LCT_REQUIRE_ERROR(order("lastMessagePreview/createdDateTime"), 400, "BadRequest",
                     "Ascending direction is not supported." + hint);
-  LCT_REQUIRE_ERROR(order("topic"), 400, "BadRequest", "Ordering by 'topic' is not supported." + hint);
+  LCT_REQUIRE_ERROR(order("topic"), 400, "BadRequest",
+                    "Ordering by 'topic' is not supported." + hint);
   LCT_REQUIRE_ERROR(order("lastUpdatedDateTime+desc"), 400, "BadRequest",
                     "Ordering by 'lastUpdatedDateTime' is not supported." + hint);
   LCT_REQUIRE_ERROR(order("createdDateTime+desc"), 400, "BadRequest",
                     "Ordering by 'createdDateTime' is not supported." + hint);
-  for (const std::string& bad : std::vector<std::string>{"lastMessagePreview/createdDateTime+desc,topic",
+  for (const std::string& bad :
+       std::vector<std::string>{"lastMessagePreview/createdDateTime+desc,topic",
                                 "lastMessagePreview/createdDateTime+desc+topic", ""}) {
     CAPTURE(bad);
     const auto r = order(bad);
@@ -416,7 +458,8 @@ TEST_CASE("List chats $filter: each supported form selects what the seed says", 
   const json seed = lct::small_seed();
   const auto g = fakegraph::graph::from_json(seed);
   const std::string alpha = "19:0123456789abcdef0123456789abcdef@thread.v2";
-  const std::string beta = "19:meeting_Zm9vYmFyYmF6cXV4cXV1eHh5enp5MTIzNDU2Nzg5MGFiY2RlZmdo@thread.v2";
+  const std::string beta =
+      "19:meeting_Zm9vYmFyYmF6cXV4cXV1eHh5enp5MTIzNDU2Nzg5MGFiY2RlZmdo@thread.v2";
   const std::string gamma = "19:9999aaaa9999aaaa9999aaaa9999aaaa@thread.v2";
   auto has_member = [&](const std::string& key) {
     return [&seed, key](const json& c) { return lct::is_member(seed, c, key); };
@@ -434,9 +477,12 @@ TEST_CASE("List chats $filter: each supported form selects what the seed says", 
     std::function<bool(const json&)> keep;
   };
   const std::vector<row> rows = {
-      {"chatType eq 'group'", [](const json& c) { return c.value("chatType", "group") == "group"; }},
-      {"chatType eq 'oneOnOne'", [](const json& c) { return c.value("chatType", "group") == "oneOnOne"; }},
-      {"chatType eq 'meeting'", [](const json& c) { return c.value("chatType", "group") == "meeting"; }},
+      {"chatType eq 'group'",
+       [](const json& c) { return c.value("chatType", "group") == "group"; }},
+      {"chatType eq 'oneOnOne'",
+       [](const json& c) { return c.value("chatType", "group") == "oneOnOne"; }},
+      {"chatType eq 'meeting'",
+       [](const json& c) { return c.value("chatType", "group") == "meeting"; }},
       {"topic eq 'Alpha'", [](const json& c) { return c.value("topic", json()) == "Alpha"; }},
       {"topic eq 'Nothing like it'", [](const json&) { return false; }},
       {"topic eq null", [](const json& c) { return !c.contains("topic"); }},
@@ -445,19 +491,27 @@ TEST_CASE("List chats $filter: each supported form selects what the seed says", 
        [&](const json& c) { return c["id"] == alpha || c["id"] == beta; }},
       {"members/any(m: m/displayName eq 'Cid Cole')", member_named("Cid Cole")},
       {"members/any(o:o/displayName eq 'Dee Dunn')", member_named("Dee Dunn")},
-      {"members/any(m: m/microsoft.graph.aadUserConversationMember/userId eq '" + std::string(lct::bob_id) + "')",
+      {"members/any(m: m/microsoft.graph.aadUserConversationMember/userId eq '" +
+           std::string(lct::bob_id) + "')",
        has_member("bob@northwind.test")},
       {"installedApps/any(a:a/teamsApp/id eq '" + std::string(lct::bot_app) + "')",
        [](const json& c) { return c.contains("installedApps") && !c["installedApps"].empty(); }},
       {"installedApps/any(a: a/teamsApp/id eq 'ffffffff-0000-0000-0000-000000000000')",
        [](const json&) { return false; }},
       {"chatType eq 'group' and members/any(m: m/displayName eq 'Cid Cole')",
-       [&](const json& c) { return c.value("chatType", "group") == "group" && member_named("Cid Cole")(c); }},
+       [&](const json& c) {
+         return c.value("chatType", "group") == "group" && member_named("Cid Cole")(c);
+       }},
       {"chatType eq 'oneOnOne' or topic eq 'Gamma'",
-       [](const json& c) { return c.value("chatType", "group") == "oneOnOne" || c.value("topic", json()) == "Gamma"; }},
-      {"not (chatType eq 'group')", [](const json& c) { return c.value("chatType", "group") != "group"; }},
+       [](const json& c) {
+         return c.value("chatType", "group") == "oneOnOne" || c.value("topic", json()) == "Gamma";
+       }},
+      {"not (chatType eq 'group')",
+       [](const json& c) { return c.value("chatType", "group") != "group"; }},
       {"not chatType eq 'group' and not topic eq null",
-       [](const json& c) { return c.value("chatType", "group") != "group" && c.contains("topic"); }},
+       [](const json& c) {
+         return c.value("chatType", "group") != "group" && c.contains("topic");
+       }},
       {"(topic eq 'Alpha' or topic eq 'Gamma') and members/any(m: m/displayName eq 'Bob Baker')",
        [&](const json& c) {
          return (c.value("topic", json()) == "Alpha" || c.value("topic", json()) == "Gamma") &&
@@ -474,11 +528,12 @@ TEST_CASE("List chats $filter: each supported form selects what the seed says", 
     CHECK(lct::ids_of(r.json()) == ann_chats_where(seed, keep));
   }
   // The forms combine with $orderby, $expand and an application caller.
-  const auto app = lct::get(g,
-                            "/v1.0/users/ann@northwind.test/chats?$orderby=lastMessagePreview/createdDateTime+desc"
-                            "&$expand=members&$filter=" +
-                                encode_query_value("chatType eq 'group'"),
-                            "app-read");
+  const auto app = lct::get(
+      g,
+      "/v1.0/users/ann@northwind.test/chats?$orderby=lastMessagePreview/createdDateTime+desc"
+      "&$expand=members&$filter=" +
+          encode_query_value("chatType eq 'group'"),
+      "app-read");
   REQUIRE(app.status == 200);
   std::vector<std::string> groups;
   for (const json* c : lct::chats_by_preview(seed, ann_upn))
@@ -488,23 +543,14 @@ TEST_CASE("List chats $filter: each supported form selects what the seed says", 
 
 TEST_CASE("List chats $filter: anything else is 400 naming what is supported", "[list_chats]") {
   const auto g = lct::small_graph();
-  const std::string filter = GENERATE(as<std::string>{},
-                                      "lastUpdatedDateTime gt 2026-01-01T00:00:00Z",
-                                      "topic ne 'Alpha'",
-                                      "chatType eq 'channel'",
-                                      "chatType eq 1",
-                                      "webUrl eq 'x'",
-                                      "topic in ('Alpha')",
-                                      "members/all(m: m/displayName eq 'Bob Baker')",
-                                      "members/any(m: m/email eq 'bob@northwind.test')",
-                                      "members/any(m: m/displayName ne 'Bob Baker')",
-                                      "installedApps/any(a: a/id eq 'x')",
-                                      "messages/any(m: m/id eq '1')",
-                                      "startswith(topic, 'A')",
-                                      "topic eq",
-                                      "(topic eq 'Alpha'",
-                                      "topic eq 'Alpha' AND chatType eq 'group'",
-                                      "");
+  const std::string filter =
+      GENERATE(as<std::string>{}, "lastUpdatedDateTime gt 2026-01-01T00:00:00Z", "topic ne 'Alpha'",
+               "chatType eq 'channel'", "chatType eq 1", "webUrl eq 'x'", "topic in ('Alpha')",
+               "members/all(m: m/displayName eq 'Bob Baker')",
+               "members/any(m: m/email eq 'bob@northwind.test')",
+               "members/any(m: m/displayName ne 'Bob Baker')", "installedApps/any(a: a/id eq 'x')",
+               "messages/any(m: m/id eq '1')", "startswith(topic, 'A')", "topic eq",
+               "(topic eq 'Alpha'", "topic eq 'Alpha' AND chatType eq 'group'", "");
   CAPTURE(filter);
   const auto r = filtered(g, filter);
   INFO(r.body);
@@ -512,31 +558,35 @@ TEST_CASE("List chats $filter: anything else is 400 naming what is supported", "
   CHECK(lct::error_code(r) == "BadRequest");
   CHECK_THAT(lct::error_message(r), StartsWith("Invalid filter clause"));
   // Names the supported forms.
-  for (const std::string& form : std::vector<std::string>{"chatType eq", "topic eq", "id eq", "id in", "members/any(m: m/displayName eq",
-                                 "aadUserConversationMember/userId", "installedApps/any(a: a/teamsApp/id eq"})
+  for (const std::string& form : std::vector<std::string>{
+           "chatType eq", "topic eq", "id eq", "id in", "members/any(m: m/displayName eq",
+           "aadUserConversationMember/userId", "installedApps/any(a: a/teamsApp/id eq"})
     CHECK_THAT(lct::error_message(r), contains_substring(form));
 }
 
 // ---- other options ---------------------------------------------------------------------
 
-TEST_CASE("List chats: unsupported query options are 400 in strict mode, with ASP.NET's wording", "[list_chats]") {
+TEST_CASE("List chats: unsupported query options are 400 in strict mode, with ASP.NET's wording",
+          "[list_chats]") {
   const auto g = lct::small_graph();
-  const std::string supported = "Supported query options here: $top, $filter, $expand, $orderby, $skiptoken.";
+  const std::string supported =
+      "Supported query options here: $top, $filter, $expand, $orderby, $skiptoken.";
   struct row {
     std::string query, name;
   };
   for (const auto& [query, name] : std::vector<row>{{"$select=id,topic", "Select"},
-                                                   {"$skip=2", "Skip"},
-                                                   {"$count=true", "Count"},
-                                                   {"$search=%22Alpha%22", "Search"},
-                                                   {"$format=json", "Format"},
-                                                   {"$SELECT=id", "Select"}}) {
+                                                    {"$skip=2", "Skip"},
+                                                    {"$count=true", "Count"},
+                                                    {"$search=%22Alpha%22", "Search"},
+                                                    {"$format=json", "Format"},
+                                                    {"$SELECT=id", "Select"}}) {
     CAPTURE(query);
-    LCT_REQUIRE_ERROR(lct::get(g, "/v1.0/me/chats?$top=2&" + query, "ann-read"), 400, "BadRequest",
-                      "The query specified in the URI is not valid. Query option '" + name +
-                          "' is not allowed. To allow it, set the 'AllowedQueryOptions' property on "
-                          "EnableQueryAttribute or QueryValidationSettings. " +
-                          supported);
+    LCT_REQUIRE_ERROR(
+        lct::get(g, "/v1.0/me/chats?$top=2&" + query, "ann-read"), 400, "BadRequest",
+        "The query specified in the URI is not valid. Query option '" + name +
+            "' is not allowed. To allow it, set the 'AllowedQueryOptions' property on "
+            "EnableQueryAttribute or QueryValidationSettings. " +
+            supported);
   }
   LCT_REQUIRE_ERROR(lct::get(g, "/v1.0/me/chats?$x=1", "ann-read"), 400, "BadRequest",
                     "The query parameter '$x' is not supported. " + supported);
@@ -549,7 +599,8 @@ TEST_CASE("List chats: settings.queryOptions lenient ignores unsupported options
   seed["settings"]["queryOptions"] = "lenient";
   const auto g = fakegraph::graph::from_json(seed);
   const json plain = lct::get(g, "/v1.0/me/chats?$top=3", "ann-read").json();
-  for (const std::string& extra : std::vector<std::string>{"$select=id", "$skip=2", "$count=true", "$search=Alpha", "$x=1", "$format=json"}) {
+  for (const std::string& extra : std::vector<std::string>{
+           "$select=id", "$skip=2", "$count=true", "$search=Alpha", "$x=1", "$format=json"}) {
     CAPTURE(extra);
     const auto r = lct::get(g, "/v1.0/me/chats?$top=3&" + extra, "ann-read");
     REQUIRE(r.status == 200);
@@ -567,14 +618,21 @@ TEST_CASE("List chats: a query option given twice is 400", "[list_chats]") {
   seed["settings"]["queryOptions"] = mode;
   const auto g = fakegraph::graph::from_json(seed);
   CAPTURE(mode);
-  LCT_REQUIRE_ERROR(lct::get(g, "/v1.0/me/chats?$top=1&$top=2", "ann-read"), 400, "BadRequest",
-                    "Query option '$top' was specified more than once, but it must be specified at most once.");
-  LCT_REQUIRE_ERROR(lct::get(g, "/v1.0/me/chats?$top=1&$TOP=1", "ann-read"), 400, "BadRequest",
-                    "Query option '$TOP' was specified more than once, but it must be specified at most once.");
-  LCT_REQUIRE_ERROR(lct::get(g, "/v1.0/me/chats?$expand=members&$expand=lastMessagePreview", "ann-read"), 400,
-                    "BadRequest",
-                    "Query option '$expand' was specified more than once, but it must be specified at most once.");
   LCT_REQUIRE_ERROR(
-      lct::get(g, "/v1.0/me/chats?$filter=topic%20eq%20'Alpha'&$filter=topic%20eq%20'Alpha'", "ann-read"), 400,
-      "BadRequest", "Query option '$filter' was specified more than once, but it must be specified at most once.");
+      lct::get(g, "/v1.0/me/chats?$top=1&$top=2", "ann-read"), 400, "BadRequest",
+      "Query option '$top' was specified more than once, but it must be specified at most once.");
+  LCT_REQUIRE_ERROR(
+      lct::get(g, "/v1.0/me/chats?$top=1&$TOP=1", "ann-read"), 400, "BadRequest",
+      "Query option '$TOP' was specified more than once, but it must be specified at most once.");
+  LCT_REQUIRE_ERROR(
+      lct::get(g, "/v1.0/me/chats?$expand=members&$expand=lastMessagePreview", "ann-read"), 400,
+      "BadRequest",
+      "Query option '$expand' was specified more than once, but it must be specified at most "
+      "once.");
+  LCT_REQUIRE_ERROR(
+      lct::get(g, "/v1.0/me/chats?$filter=topic%20eq%20'Alpha'&$filter=topic%20eq%20'Alpha'",
+               "ann-read"),
+      400, "BadRequest",
+      "Query option '$filter' was specified more than once, but it must be specified at most "
+      "once.");
 }

@@ -170,8 +170,8 @@ inline json default_seed() { return read_json_file(default_seed_path()); }
 // ---- requests -------------------------------------------------------------------------
 
 /// GET `url` with `Bearer token` (no Authorization header when `token` is empty).
-inline fakegraph::response get(const fakegraph::graph& g, const std::string& url, const std::string& token,
-                               fakegraph::header_list extra = {}) {
+inline fakegraph::response get(const fakegraph::graph& g, const std::string& url,
+                               const std::string& token, fakegraph::header_list extra = {}) {
   fakegraph::header_list headers = std::move(extra);
   if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
   return g.handle(fakegraph::request{"GET", url, std::move(headers)});
@@ -186,13 +186,17 @@ inline std::vector<std::string> ids_of(const json& page) {
 
 /// The URL-safe base64 a JWT uses (no padding).
 inline std::string base64url(const std::string& in) {
-  static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+  static constexpr char alphabet[] =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
   std::string out;
   std::size_t i = 0;
-  auto byte = [&](std::size_t k) { return static_cast<unsigned>(static_cast<unsigned char>(in[k])); };
+  auto byte = [&](std::size_t k) {
+    return static_cast<unsigned>(static_cast<unsigned char>(in[k]));
+  };
   for (; i + 2 < in.size(); i += 3) {
     const unsigned n = (byte(i) << 16) | (byte(i + 1) << 8) | byte(i + 2);
-    for (int shift = 18; shift >= 0; shift -= 6) out += alphabet[(n >> static_cast<unsigned>(shift)) & 63u];
+    for (int shift = 18; shift >= 0; shift -= 6)
+      out += alphabet[(n >> static_cast<unsigned>(shift)) & 63u];
   }
   if (i + 1 == in.size()) {
     const unsigned n = byte(i) << 16;
@@ -209,8 +213,8 @@ inline std::string base64url(const std::string& in) {
 
 /// An unsigned JWT (`alg: none`) carrying `claims`, with an arbitrary signature part.
 inline std::string jwt(const json& claims, const std::string& signature = "") {
-  return base64url(json{{"alg", "none"}, {"typ", "JWT"}}.dump()) + "." + base64url(claims.dump()) + "." +
-         signature;
+  return base64url(json{{"alg", "none"}, {"typ", "JWT"}}.dump()) + "." + base64url(claims.dump()) +
+         "." + signature;
 }
 
 // ---- expectations derived from a seed ---------------------------------------------------
@@ -224,7 +228,8 @@ inline std::string lower(std::string s) {
 /// A time string as a sortable key: `YYYY-MM-DDTHH:MM:SS.mmm` (fraction padded).
 inline std::string time_key(const std::string& t) {
   std::string frac;
-  for (std::size_t i = 20; t.size() > 19 && t[19] == '.' && i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i)
+  for (std::size_t i = 20;
+       t.size() > 19 && t[19] == '.' && i < t.size() && t[i] >= '0' && t[i] <= '9'; ++i)
     frac += t[i];
   frac.resize(3, '0');
   return t.substr(0, 19) + "." + frac;
@@ -252,7 +257,9 @@ inline bool is_member(const json& seed, const json& chat, const std::string& use
   return false;
 }
 
-inline std::string created_of(const json& chat) { return chat.at("createdDateTime").get<std::string>(); }
+inline std::string created_of(const json& chat) {
+  return chat.at("createdDateTime").get<std::string>();
+}
 
 /// The user's chats in the documented default order: createdDateTime descending, then id.
 inline std::vector<const json*> chats_of(const json& seed, const std::string& user_key) {
@@ -303,7 +310,9 @@ inline std::vector<const json*> chats_by_preview(const json& seed, const std::st
 
 inline std::string chat_tenant(const json& seed, const json& chat) {
   if (chat.contains("tenantId")) return chat.at("tenantId").get<std::string>();
-  return user_of(seed, chat.at("members").at(0).at("user").get<std::string>()).at("tenantId").get<std::string>();
+  return user_of(seed, chat.at("members").at(0).at("user").get<std::string>())
+      .at("tenantId")
+      .get<std::string>();
 }
 
 /// Percent-encodes all but RFC 3986 unreserved characters (the chat id in a webUrl).
@@ -311,8 +320,8 @@ inline std::string encode_component(const std::string& s) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   for (const char ch : s) {
-    const bool keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-                      ch == '-' || ch == '.' || ch == '_' || ch == '~';
+    const bool keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                      (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~';
     if (keep) {
       out += ch;
     } else {
@@ -362,8 +371,9 @@ inline json expected_chat(const json& seed, const json& chat, const std::string&
     for (const auto& m : chat.at("members")) {
       if (user_of(seed, m.at("user").get<std::string>()).at("id") != viewer_id) continue;
       const json vp = m.value("viewpoint", json::object());
-      j["viewpoint"] = {{"isHidden", vp.value("isHidden", false)},
-                        {"lastMessageReadDateTime", vp.value("lastMessageReadDateTime", "0001-01-01T00:00:00Z")}};
+      j["viewpoint"] = {
+          {"isHidden", vp.value("isHidden", false)},
+          {"lastMessageReadDateTime", vp.value("lastMessageReadDateTime", "0001-01-01T00:00:00Z")}};
     }
   }
   return j;
@@ -380,8 +390,9 @@ inline json expected_preview(const json& seed, const json& chat) {
   j["messageType"] = m->value("messageType", std::string("message"));
   j["eventDetail"] = m->value("eventDetail", json(nullptr));
   const bool system = j["messageType"] == "systemEventMessage";
-  json body = m->value("body", system ? json{{"contentType", "html"}, {"content", "<systemEventMessage/>"}}
-                                      : json{{"contentType", "text"}, {"content", ""}});
+  json body =
+      m->value("body", system ? json{{"contentType", "html"}, {"content", "<systemEventMessage/>"}}
+                              : json{{"contentType", "text"}, {"content", ""}});
   if (!body.contains("contentType")) body["contentType"] = "text";
   j["body"] = body;
   const json from = m->value("from", json(nullptr));
@@ -418,13 +429,15 @@ inline json expected_member(const json& seed, const json& member) {
           {"userId", u.at("id")},
           {"email", u.value("mail", u.at("userPrincipalName").get<std::string>())},
           {"tenantId", u.at("tenantId")},
-          {"visibleHistoryStartDateTime", member.value("visibleHistoryStartDateTime", "0001-01-01T00:00:00Z")}};
+          {"visibleHistoryStartDateTime",
+           member.value("visibleHistoryStartDateTime", "0001-01-01T00:00:00Z")}};
 }
 
 // ---- errors ---------------------------------------------------------------------------
 
 /// Graph's error body, checked whole: status, code, and the message (exact).
-inline bool is_error(const fakegraph::response& r, int status, const std::string& code, const std::string& message) {
+inline bool is_error(const fakegraph::response& r, int status, const std::string& code,
+                     const std::string& message) {
   if (r.status != status) return false;
   const json j = json::parse(r.body, nullptr, false);
   return j.is_object() && j.contains("error") && j["error"].value("code", "") == code &&
@@ -445,11 +458,11 @@ inline std::string error_message(const fakegraph::response& r) {
 
 /// Graph's error answer, checked field by field so a failure shows which part differs.
 /// Expands in test files, which include Catch2.
-#define LCT_REQUIRE_ERROR(response_expr, status_, code_, message_)  \
-  do {                                                              \
-    const fakegraph::response& lct_r = (response_expr);             \
-    INFO("body: " << lct_r.body);                                   \
-    REQUIRE(lct_r.status == (status_));                             \
-    REQUIRE(lct::error_code(lct_r) == (code_));                     \
-    REQUIRE(lct::error_message(lct_r) == (message_));               \
+#define LCT_REQUIRE_ERROR(response_expr, status_, code_, message_) \
+  do {                                                             \
+    const fakegraph::response& lct_r = (response_expr);            \
+    INFO("body: " << lct_r.body);                                  \
+    REQUIRE(lct_r.status == (status_));                            \
+    REQUIRE(lct::error_code(lct_r) == (code_));                    \
+    REQUIRE(lct::error_message(lct_r) == (message_));              \
   } while (false)

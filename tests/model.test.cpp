@@ -86,8 +86,11 @@ TEST_CASE("chat_json writes the v1.0 chat resource", "[model]") {
       {"createdDateTime", "2026-08-20T13:00:00.523Z"},
       {"lastUpdatedDateTime", "2026-09-10T14:05:27.663Z"},
       {"chatType", "group"},
-      {"webUrl", std::string("https://teams.microsoft.com/l/chat/19%3Afba5913dd74162ad849c812d81852b2a%40thread.v2/"
-                             "0?tenantId=") + contoso},
+      {"webUrl",
+       std::string(
+           "https://teams.microsoft.com/l/chat/19%3Afba5913dd74162ad849c812d81852b2a%40thread.v2/"
+           "0?tenantId=") +
+           contoso},
       {"tenantId", contoso},
       {"isHiddenForAllMembers", false},
       {"onlineMeetingInfo", nullptr},  // null unless a meeting chat
@@ -104,12 +107,14 @@ TEST_CASE("chat_json adds the caller's viewpoint, and never the beta name", "[mo
   json expected = value_of(fd::chat_json(c, nullptr, nullptr));
 
   // Defaults: shown, nothing read (the .NET null date).
-  expected["viewpoint"] = {{"isHidden", false}, {"lastMessageReadDateTime", "0001-01-01T00:00:00Z"}};
+  expected["viewpoint"] = {{"isHidden", false},
+                           {"lastMessageReadDateTime", "0001-01-01T00:00:00Z"}};
   CHECK(value_of(fd::chat_json(c, &viewer, nullptr)) == expected);
 
   viewer.is_hidden = true;
   viewer.last_message_read = at("2026-10-15T09:00:12.345Z");
-  expected["viewpoint"] = {{"isHidden", true}, {"lastMessageReadDateTime", "2026-10-15T09:00:12.345Z"}};
+  expected["viewpoint"] = {{"isHidden", true},
+                           {"lastMessageReadDateTime", "2026-10-15T09:00:12.345Z"}};
   const json with_viewpoint = value_of(fd::chat_json(c, &viewer, nullptr));
   CHECK(with_viewpoint == expected);
   CHECK_FALSE(with_viewpoint.contains("chatViewpoint"));
@@ -125,8 +130,8 @@ TEST_CASE("chat_json: a oneOnOne chat has a null topic", "[model]") {
   CHECK(j["topic"] == nullptr);
   CHECK(j["chatType"] == "oneOnOne");
   CHECK(j["tenantId"] == fabrikam);
-  CHECK(j["webUrl"] == std::string("https://teams.microsoft.com/l/chat/19%3A") + adele_id + "_" + pradeep_id +
-                           "%40fed.unq.gbl.spaces/0?tenantId=" + fabrikam);
+  CHECK(j["webUrl"] == std::string("https://teams.microsoft.com/l/chat/19%3A") + adele_id + "_" +
+                           pradeep_id + "%40fed.unq.gbl.spaces/0?tenantId=" + fabrikam);
 }
 
 TEST_CASE("chat_json writes a meeting chat's teamworkOnlineMeetingInfo", "[model]") {
@@ -134,7 +139,8 @@ TEST_CASE("chat_json writes a meeting chat's teamworkOnlineMeetingInfo", "[model
   c.id = "19:meeting_MDkwOTg1ZmUtODRlMy00NGE1LWJkZjUtNDNlZjgyN2U1ZmQ1@thread.v2";
   c.type = fakegraph::chat_type::meeting;
   c.topic = "Q4 planning review";
-  c.meeting = fakegraph::online_meeting_info{"https://teams.microsoft.com/l/meetup-join/x", std::nullopt, adele_id};
+  c.meeting = fakegraph::online_meeting_info{"https://teams.microsoft.com/l/meetup-join/x",
+                                             std::nullopt, adele_id};
   const fakegraph::user organizer = adele();
 
   json j = value_of(fd::chat_json(c, nullptr, &organizer));
@@ -142,8 +148,11 @@ TEST_CASE("chat_json writes a meeting chat's teamworkOnlineMeetingInfo", "[model
   const json expected_info = {
       {"calendarEventId", nullptr},
       {"joinWebUrl", "https://teams.microsoft.com/l/meetup-join/x"},
-      {"organizer", {{"id", adele_id}, {"displayName", "Adele Vance"}, {"userIdentityType", "aadUser"},
-                     {"tenantId", contoso}}},
+      {"organizer",
+       {{"id", adele_id},
+        {"displayName", "Adele Vance"},
+        {"userIdentityType", "aadUser"},
+        {"tenantId", contoso}}},
   };
   CHECK(j["onlineMeetingInfo"] == expected_info);
 
@@ -153,8 +162,10 @@ TEST_CASE("chat_json writes a meeting chat's teamworkOnlineMeetingInfo", "[model
 
   // An organizer the world does not know: the identity keeps its id, the rest is null.
   j = value_of(fd::chat_json(c, nullptr, nullptr));
-  CHECK(j["onlineMeetingInfo"]["organizer"] ==
-        json({{"id", adele_id}, {"displayName", nullptr}, {"userIdentityType", "aadUser"}, {"tenantId", nullptr}}));
+  CHECK(j["onlineMeetingInfo"]["organizer"] == json({{"id", adele_id},
+                                                     {"displayName", nullptr},
+                                                     {"userIdentityType", "aadUser"},
+                                                     {"tenantId", nullptr}}));
 }
 
 // ---- chatMessage ----------------------------------------------------------------------------
@@ -184,15 +195,19 @@ TEST_CASE("message_json writes getAllMessages' chatMessage with every documented
       {"from",
        {{"application", nullptr},
         {"device", nullptr},
-        {"user", {{"id", adele_id}, {"displayName", "Adele Vance"}, {"userIdentityType", "aadUser"},
-                  {"tenantId", contoso}}}}},
+        {"user",
+         {{"id", adele_id},
+          {"displayName", "Adele Vance"},
+          {"userIdentityType", "aadUser"},
+          {"tenantId", contoso}}}}},
       {"body", {{"contentType", "text"}, {"content", "hi"}}},
       {"attachments", json::array()},
       {"mentions", json::array()},
       {"reactions", json::array()},
   };
   CHECK(value_of(fd::message_json(m, chat_id, false)) == expected);
-  CHECK(value_of(fd::message_json(m, chat_id, true)) == expected);  // the Prefer switch is for system events only
+  CHECK(value_of(fd::message_json(m, chat_id, true)) ==
+        expected);  // the Prefer switch is for system events only
 }
 
 TEST_CASE("message_json: edits, deletions, subject and importance", "[model]") {
@@ -202,16 +217,23 @@ TEST_CASE("message_json: edits, deletions, subject and importance", "[model]") {
   m.last_modified = *m.deleted;
   m.subject = "Re: plan";
   m.importance = "urgent";
-  m.attachments = json::array({{{"id", "a1"}, {"contentType", "reference"}, {"contentUrl", "https://x/y.docx"},
-                                {"content", nullptr}, {"name", "y.docx"}, {"thumbnailUrl", nullptr}}});
-  m.reactions = json::array({{{"reactionType", "like"}, {"createdDateTime", "2021-05-25T20:13:00Z"},
-                              {"displayName", nullptr}, {"reactionContentUrl", nullptr}, {"user", nullptr}}});
+  m.attachments = json::array({{{"id", "a1"},
+                                {"contentType", "reference"},
+                                {"contentUrl", "https://x/y.docx"},
+                                {"content", nullptr},
+                                {"name", "y.docx"},
+                                {"thumbnailUrl", nullptr}}});
+  m.reactions = json::array({{{"reactionType", "like"},
+                              {"createdDateTime", "2021-05-25T20:13:00Z"},
+                              {"displayName", nullptr},
+                              {"reactionContentUrl", nullptr},
+                              {"user", nullptr}}});
   const json j = value_of(fd::message_json(m, "c", false));
   CHECK(j["lastEditedDateTime"] == "2021-05-25T20:14:00.018Z");
   CHECK(j["deletedDateTime"] == "2021-05-25T20:15:00.5Z");
   CHECK(j["lastModifiedDateTime"] == "2021-05-25T20:15:00.5Z");
   CHECK(j["etag"] == std::to_string(at("2021-05-25T20:15:00.5Z")));  // edits push the etag forward
-  CHECK(j["id"] == "1621973534864");                                   // the id does not move
+  CHECK(j["id"] == "1621973534864");                                 // the id does not move
   CHECK(j["subject"] == "Re: plan");
   CHECK(j["importance"] == "urgent");
   CHECK(j["attachments"] == m.attachments);  // stored and sent as written
@@ -250,22 +272,25 @@ TEST_CASE("sender_json writes chatMessageFromIdentitySet with the unused keys nu
   bot.id = "c20b3a7f-c1f7-4035-b254-71ff5bc51a9b";
   bot.display_name = "Release Bot";
   bot.identity_type = "bot";
-  CHECK(value_of(fd::sender_json(bot)) ==
-        json({{"application", {{"id", "c20b3a7f-c1f7-4035-b254-71ff5bc51a9b"}, {"displayName", "Release Bot"},
-                               {"applicationIdentityType", "bot"}}},
-              {"device", nullptr},
-              {"user", nullptr}}));
+  CHECK(value_of(fd::sender_json(bot)) == json({{"application",
+                                                 {{"id", "c20b3a7f-c1f7-4035-b254-71ff5bc51a9b"},
+                                                  {"displayName", "Release Bot"},
+                                                  {"applicationIdentityType", "bot"}}},
+                                                {"device", nullptr},
+                                                {"user", nullptr}}));
 
   fakegraph::message_sender federated;
   federated.type = fakegraph::message_sender::kind::user;
   federated.id = pradeep_id;
   federated.identity_type = "federatedUser";
   federated.tenant_id = fabrikam;  // no display name known: null, as Graph does for other tenants
-  CHECK(value_of(fd::sender_json(federated)) ==
-        json({{"application", nullptr},
-              {"device", nullptr},
-              {"user", {{"id", pradeep_id}, {"displayName", nullptr}, {"userIdentityType", "federatedUser"},
-                        {"tenantId", fabrikam}}}}));
+  CHECK(value_of(fd::sender_json(federated)) == json({{"application", nullptr},
+                                                      {"device", nullptr},
+                                                      {"user",
+                                                       {{"id", pradeep_id},
+                                                        {"displayName", nullptr},
+                                                        {"userIdentityType", "federatedUser"},
+                                                        {"tenantId", fabrikam}}}}));
 }
 
 // ---- chatMessageInfo ------------------------------------------------------------------------
@@ -351,7 +376,8 @@ TEST_CASE("chat types and their wire names", "[model]") {
   CHECK(fakegraph::to_string(chat_type::one_on_one) == "oneOnOne");
   CHECK(fakegraph::to_string(chat_type::group) == "group");
   CHECK(fakegraph::to_string(chat_type::meeting) == "meeting");
-  CHECK_FALSE(fakegraph::parse_chat_type("OneOnOne").has_value());  // enum members are case-sensitive
+  CHECK_FALSE(
+      fakegraph::parse_chat_type("OneOnOne").has_value());  // enum members are case-sensitive
   CHECK_FALSE(fakegraph::parse_chat_type("unknownFutureValue").has_value());
   CHECK_FALSE(fakegraph::parse_chat_type("").has_value());
 }

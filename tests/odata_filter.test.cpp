@@ -16,9 +16,7 @@ using lit = od::literal::kind;
 
 namespace {
 
-std::string canon(std::string_view text) {
-  return od::to_string(*od::parse_filter(text));
-}
+std::string canon(std::string_view text) { return od::to_string(*od::parse_filter(text)); }
 
 // The syntax_error for `text`; fails the test if parsing succeeds or throws anything else.
 od::syntax_error error_of(std::string_view text) {
@@ -43,8 +41,7 @@ void check_error(std::string_view text, std::size_t pos, std::string_view needle
 
 std::string repeat(std::string_view s, std::size_t n) {
   std::string out;
-  for (std::size_t i = 0; i < n; ++i)
-    out += s;
+  for (std::size_t i = 0; i < n; ++i) out += s;
   return out;
 }
 
@@ -171,7 +168,7 @@ TEST_CASE("operator names", "[odata]") {
   }
 }
 
-TEST_CASE("precedence: or < and < not < comparison; left associative", "[odata]") {
+TEST_CASE("precedence: or < and < not < comparison, left associative", "[odata]") {
   SECTION("a or b and c") {
     const auto n = od::parse_filter("a eq 1 or b eq 2 and c eq 3");
     REQUIRE(n->type == kind::or_);
@@ -249,8 +246,7 @@ TEST_CASE("in lists", "[odata]") {
   CHECK(canon("x in ('only')") == "x in ('only')");
 
   std::string big = "id in (";
-  for (int i = 0; i < 5000; ++i)
-    big += (i ? ",'" : "'") + std::to_string(i) + "'";
+  for (int i = 0; i < 5000; ++i) big += (i ? ",'" : "'") + std::to_string(i) + "'";
   big += ")";
   CHECK(od::parse_filter(big)->values.size() == 5000);  // values are not AST nodes: no limit
 }
@@ -525,8 +521,7 @@ TEST_CASE("nesting is bounded, never a stack overflow", "[odata]") {
 TEST_CASE("node count is bounded so walkers of long chains stay shallow", "[odata]") {
   const std::size_t clauses = (od::max_nodes + 1) / 2;  // 2n - 1 nodes
   std::string ok = "a eq 1";
-  for (std::size_t i = 1; i < clauses; ++i)
-    ok += " or a eq 1";
+  for (std::size_t i = 1; i < clauses; ++i) ok += " or a eq 1";
   const auto n = od::parse_filter(ok);
   CHECK(od::to_string(*n) == ok);
 
@@ -565,12 +560,10 @@ TEST_CASE("mangled filters parse or throw syntax_error, nothing else", "[odata]"
     try {
       const auto n = od::parse_filter(text);
       const std::string c = od::to_string(*n);
-      if (canon(c) != c)
-        FAIL_CHECK("canonical text not stable for: " << text);
+      if (canon(c) != c) FAIL_CHECK("canonical text not stable for: " << text);
       ++parsed;
     } catch (const od::syntax_error& e) {
-      if (e.position() > text.size())
-        FAIL_CHECK("position past the end for: " << text);
+      if (e.position() > text.size()) FAIL_CHECK("position past the end for: " << text);
       ++rejected;
     } catch (const std::exception& e) {
       FAIL_CHECK("unexpected exception '" << e.what() << "' for: " << text);
@@ -578,12 +571,10 @@ TEST_CASE("mangled filters parse or throw syntax_error, nothing else", "[odata]"
   };
   for (const std::string& f : valid) {
     REQUIRE_NOTHROW(od::parse_filter(f));
-    for (std::size_t len = 0; len <= f.size(); ++len)
-      attempt(f.substr(0, len));
+    for (std::size_t len = 0; len <= f.size(); ++len) attempt(f.substr(0, len));
     for (std::size_t i = 0; i < f.size(); ++i) {
       attempt(f.substr(0, i) + f.substr(i + 1));
-      for (const char c : inserts)
-        attempt(f.substr(0, i) + c + f.substr(i));
+      for (const char c : inserts) attempt(f.substr(0, i) + c + f.substr(i));
     }
   }
   CHECK(parsed > 0);

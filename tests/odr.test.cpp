@@ -5,6 +5,10 @@
 
 #include <fakegraph/auth.hpp>
 #include <fakegraph/clock.hpp>
+#include <fakegraph/detail/odata.hpp>
+#include <fakegraph/detail/paging.hpp>
+#include <fakegraph/detail/router.hpp>
+#include <fakegraph/detail/strings.hpp>
 #include <fakegraph/error.hpp>
 #include <fakegraph/fakegraph.hpp>
 #include <fakegraph/fwd.hpp>
@@ -15,10 +19,6 @@
 #include <fakegraph/model.hpp>
 #include <fakegraph/seed.hpp>
 #include <fakegraph/store.hpp>
-#include <fakegraph/detail/odata.hpp>
-#include <fakegraph/detail/paging.hpp>
-#include <fakegraph/detail/router.hpp>
-#include <fakegraph/detail/strings.hpp>
 // Headers other people are adding: checked as soon as they exist.
 #if __has_include(<fakegraph/journal.hpp>)
 #include <fakegraph/journal.hpp>

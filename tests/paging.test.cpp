@@ -18,8 +18,8 @@
 
 #include "list_chats_world.hpp"
 
-using lct::json;
 using Catch::Matchers::StartsWith;
+using lct::json;
 
 namespace {
 
@@ -39,7 +39,8 @@ json paging_seed(int n) {
                            {"displayName", "Pat Page"}});
   seed["tokens"].push_back({{"token", "pat-read"}, {"user", pat_upn}, {"scopes", {"Chat.Read"}}});
   for (int i = 0; i < n; ++i) {
-    json c = {{"id", "19:" + std::string(28, 'c') + std::to_string(1000 + (i * 37) % 1000) + "@thread.v2"},
+    json c = {{"id", "19:" + std::string(28, 'c') + std::to_string(1000 + (i * 37) % 1000) +
+                         "@thread.v2"},
               {"chatType", "group"},
               {"topic", i % 7 == 3 ? odd_topic : "Chat " + std::to_string(i)},
               {"createdDateTime", "2026-05-02T10:" + two_digits(i / 3) + ":00Z"},
@@ -49,9 +50,10 @@ json paging_seed(int n) {
       c["messages"].push_back({{"id", "m-early-" + std::to_string(i)},
                                {"from", {{"user", "bob@northwind.test"}}},
                                {"createdDateTime", "2026-05-03T08:00:00Z"}});
-      c["messages"].push_back({{"id", i % 2 ? "tie" : "m" + std::to_string(i)},
-                               {"from", {{"user", pat_upn}}},
-                               {"createdDateTime", "2026-05-04T09:" + two_digits((i * 7) % 6) + ":00.5Z"}});
+      c["messages"].push_back(
+          {{"id", i % 2 ? "tie" : "m" + std::to_string(i)},
+           {"from", {{"user", pat_upn}}},
+           {"createdDateTime", "2026-05-04T09:" + two_digits((i * 7) % 6) + ":00.5Z"}});
     }
     seed["chats"].push_back(c);
   }
@@ -84,7 +86,9 @@ std::vector<std::string> walked_ids(const std::vector<json>& pages) {
   return ids;
 }
 
-bool is_hex(char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F'); }
+bool is_hex(char c) {
+  return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
 
 /// Only characters RFC 3986 allows in a URL, and only well-formed %XX escapes.
 bool url_safe(const std::string& url) {
@@ -129,8 +133,9 @@ std::vector<std::pair<std::string, std::string>> query_of(const std::string& url
     if (end == std::string::npos) end = rest.size();
     const std::string piece = rest.substr(start, end - start);
     const std::size_t eq = piece.find('=');
-    out.emplace_back(percent_decode(piece.substr(0, eq)),
-                     eq == std::string::npos ? std::string() : percent_decode(piece.substr(eq + 1)));
+    out.emplace_back(
+        percent_decode(piece.substr(0, eq)),
+        eq == std::string::npos ? std::string() : percent_decode(piece.substr(eq + 1)));
     start = end + 1;
   }
   return out;
@@ -142,7 +147,8 @@ std::string skiptoken_of(const std::string& next_link) {
   return {};
 }
 
-std::string first_skiptoken(const fakegraph::graph& g, const std::string& url, const std::string& token) {
+std::string first_skiptoken(const fakegraph::graph& g, const std::string& url,
+                            const std::string& token) {
   const auto r = lct::get(g, url, token);
   REQUIRE(r.status == 200);
   REQUIRE(r.json().contains("@odata.nextLink"));
@@ -153,8 +159,8 @@ std::string encode(const std::string& s) {
   static constexpr char hex[] = "0123456789ABCDEF";
   std::string out;
   for (const char ch : s) {
-    const bool keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
-                      ch == '-' || ch == '.' || ch == '_' || ch == '~';
+    const bool keep = (ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') ||
+                      (ch >= '0' && ch <= '9') || ch == '-' || ch == '.' || ch == '_' || ch == '~';
     if (keep) {
       out += ch;
     } else {
@@ -168,18 +174,21 @@ std::string encode(const std::string& s) {
 }
 
 /// The createdDateTime of expected[i] (or of the last one), for a chat that ties with it.
-std::string created_of_first(const json& seed, const std::vector<std::string>& expected, std::size_t i) {
+std::string created_of_first(const json& seed, const std::vector<std::string>& expected,
+                             std::size_t i) {
   const std::string& id = i < expected.size() ? expected[i] : expected.back();
   return lct::chat_of(seed, id).at("createdDateTime").get<std::string>();
 }
 
 std::string preview_key(const json& seed, const std::string& id) {
-  return lct::time_key(lct::latest_message(lct::chat_of(seed, id))->at("createdDateTime").get<std::string>());
+  return lct::time_key(
+      lct::latest_message(lct::chat_of(seed, id))->at("createdDateTime").get<std::string>());
 }
 
 }  // namespace
 
-TEST_CASE("Paging: walking nextLinks with any $top returns the whole list once, in order", "[paging]") {
+TEST_CASE("Paging: walking nextLinks with any $top returns the whole list once, in order",
+          "[paging]") {
   const int n = 23;
   const json seed = paging_seed(n);
   const auto g = fakegraph::graph::from_json(seed);
@@ -191,7 +200,8 @@ TEST_CASE("Paging: walking nextLinks with any $top returns the whole list once, 
   const auto pages = walk(g, "/v1.0/me/chats?$top=" + std::to_string(top), "pat-read");
   CHECK(walked_ids(pages) == expected);
   CHECK(pages.size() == static_cast<std::size_t>((n + top - 1) / top));
-  for (std::size_t i = 0; i + 1 < pages.size(); ++i) CHECK(pages[i]["value"].size() == static_cast<std::size_t>(top));
+  for (std::size_t i = 0; i + 1 < pages.size(); ++i)
+    CHECK(pages[i]["value"].size() == static_cast<std::size_t>(top));
   // The last page has no nextLink key at all (not null).
   CHECK_FALSE(pages.back().contains("@odata.nextLink"));
 }
@@ -207,7 +217,8 @@ TEST_CASE("Paging: without $top, pages of 20 until the end", "[paging]") {
   CHECK(walked_ids(pages) == lct::ids_of(lct::chats_of(seed, pat_upn)));
 }
 
-TEST_CASE("Paging: the preview order walks exactly too, leaving out chats without messages", "[paging]") {
+TEST_CASE("Paging: the preview order walks exactly too, leaving out chats without messages",
+          "[paging]") {
   const json seed = paging_seed(23);
   const auto g = fakegraph::graph::from_json(seed);
   const std::string order = "$orderby=lastMessagePreview/createdDateTime+desc";
@@ -222,18 +233,23 @@ TEST_CASE("Paging: the preview order walks exactly too, leaving out chats withou
 
   const int top = GENERATE(1, 2, 3, 4, 5, 7, 18, 19);
   CAPTURE(top);
-  const auto pages = walk(g, "/v1.0/me/chats?" + order + "&$expand=lastMessagePreview&$top=" + std::to_string(top),
-                          "pat-read");
+  const auto pages =
+      walk(g, "/v1.0/me/chats?" + order + "&$expand=lastMessagePreview&$top=" + std::to_string(top),
+           "pat-read");
   CHECK(walked_ids(pages) == expected);
   for (const auto& p : pages)
-    for (const auto& c : p["value"]) CHECK(c["lastMessagePreview"] == lct::expected_preview(seed, lct::chat_of(seed, c["id"])));
+    for (const auto& c : p["value"])
+      CHECK(c["lastMessagePreview"] == lct::expected_preview(seed, lct::chat_of(seed, c["id"])));
 }
 
-TEST_CASE("Paging: nextLink keeps the path and the options, and appends an opaque URL-safe $skiptoken", "[paging]") {
+TEST_CASE(
+    "Paging: nextLink keeps the path and the options, and appends an opaque URL-safe $skiptoken",
+    "[paging]") {
   const json seed = paging_seed(23);
   const auto g = fakegraph::graph::from_json(seed);
   const std::string path = "/v1.0/Users/pat%40northwind.test/Chats";
-  const std::string filter = "topic eq '" + std::string("R&D + Ops 100% \xC3\xA9 #1 ''q''") + "' or chatType eq 'oneOnOne'";
+  const std::string filter = "topic eq '" + std::string("R&D + Ops 100% \xC3\xA9 #1 ''q''") +
+                             "' or chatType eq 'oneOnOne'";
   const std::string query = "$top=1&$expand=members&$filter=" + encode(filter) +
                             "&$orderby=lastMessagePreview%2FcreatedDateTime%20desc";
   const auto pages = walk(g, path + "?" + query, "app-read");
@@ -262,8 +278,9 @@ TEST_CASE("Paging: nextLink keeps the path and the options, and appends an opaqu
     // Opaque and URL-safe: unreserved characters only.
     REQUIRE_FALSE(token.empty());
     for (const char c : token) {
-      const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                              c == '-' || c == '.' || c == '_' || c == '~';
+      const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                              (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
+                              c == '~';
       CHECK(unreserved);
     }
     CHECK(token.find("pat") == std::string::npos);
@@ -277,15 +294,17 @@ TEST_CASE("Paging: @odata.context and nextLink use the request's scheme and host
   const auto g = fakegraph::graph::from_json(seed);
 
   SECTION("an absolute URL") {
-    for (const std::string& origin : std::vector<std::string>{"http://localhost:5050", "https://graph.microsoft.us",
-                                     "https://microsoftgraph.chinacloudapi.cn", "https://127.0.0.1:8443"}) {
+    for (const std::string& origin : std::vector<std::string>{
+             "http://localhost:5050", "https://graph.microsoft.us",
+             "https://microsoftgraph.chinacloudapi.cn", "https://127.0.0.1:8443"}) {
       CAPTURE(origin);
-      const auto r = lct::get(g, origin + "/v1.0/me/chats?$top=2", "pat-read",
-                              {{"Host", "ignored.example"}});
+      const auto r =
+          lct::get(g, origin + "/v1.0/me/chats?$top=2", "pat-read", {{"Host", "ignored.example"}});
       REQUIRE(r.status == 200);
       const json page = r.json();
       CHECK(page["@odata.context"] == origin + "/v1.0/$metadata#chats");
-      CHECK_THAT(page["@odata.nextLink"].get<std::string>(), StartsWith(origin + "/v1.0/me/chats?$top=2&$skiptoken="));
+      CHECK_THAT(page["@odata.nextLink"].get<std::string>(),
+                 StartsWith(origin + "/v1.0/me/chats?$top=2&$skiptoken="));
       // The link is followed as given.
       const auto pages = walk(g, origin + "/v1.0/me/chats?$top=2", "pat-read");
       CHECK(walked_ids(pages) == lct::ids_of(lct::chats_of(seed, pat_upn)));
@@ -312,12 +331,14 @@ TEST_CASE("Paging: @odata.context and nextLink use the request's scheme and host
   }
 }
 
-TEST_CASE("Paging: a tampered, foreign or other-query skiptoken is 400 Invalid continuation token", "[paging]") {
+TEST_CASE("Paging: a tampered, foreign or other-query skiptoken is 400 Invalid continuation token",
+          "[paging]") {
   const json seed = paging_seed(9);
   const auto g = fakegraph::graph::from_json(seed);
   const std::string url = "/v1.0/me/chats?$top=2";
   const std::string token = first_skiptoken(g, url, "pat-read");
-  auto with = [&](const std::string& u, const std::string& t, const std::string& bearer = "pat-read") {
+  auto with = [&](const std::string& u, const std::string& t,
+                  const std::string& bearer = "pat-read") {
     return lct::get(g, u + "&$skiptoken=" + t, bearer);
   };
   // The genuine token works, and again (no replay refusal by default).
@@ -326,8 +347,9 @@ TEST_CASE("Paging: a tampered, foreign or other-query skiptoken is 400 Invalid c
   CHECK(with(url, token).json() == ok.json());
 
   SECTION("tampered") {
-    std::vector<std::string> bad = {"", "abc", "{}", "%7B%22a%22%3A1%7D", token.substr(0, token.size() - 1),
-                                    token + "0", token.substr(1)};
+    std::vector<std::string> bad = {
+        "",          "abc",          "{}", "%7B%22a%22%3A1%7D", token.substr(0, token.size() - 1),
+        token + "0", token.substr(1)};
     for (std::size_t i = 0; i < token.size(); i += 3) {
       std::string t = token;
       t[i] = t[i] == 'A' ? 'B' : 'A';
@@ -339,24 +361,27 @@ TEST_CASE("Paging: a tampered, foreign or other-query skiptoken is 400 Invalid c
     }
   }
   SECTION("another query") {
-    for (const std::string& other : std::vector<std::string>{"/v1.0/me/chats?$top=3", "/v1.0/me/chats?$top=2&$expand=members",
-                                    "/v1.0/me/chats?$top=2&$filter=chatType%20eq%20'group'",
-                                    "/v1.0/me/chats?$top=2&$orderby=lastMessagePreview/createdDateTime%20desc"}) {
+    for (const std::string& other : std::vector<std::string>{
+             "/v1.0/me/chats?$top=3", "/v1.0/me/chats?$top=2&$expand=members",
+             "/v1.0/me/chats?$top=2&$filter=chatType%20eq%20'group'",
+             "/v1.0/me/chats?$top=2&$orderby=lastMessagePreview/createdDateTime%20desc"}) {
       CAPTURE(other);
       LCT_REQUIRE_ERROR(with(other, token), 400, "BadRequest", "Invalid continuation token");
     }
   }
   SECTION("another caller or another user") {
     // Bob's own walk of the same query.
-    LCT_REQUIRE_ERROR(with(url, token, "bob-read"), 400, "BadRequest", "Invalid continuation token");
+    LCT_REQUIRE_ERROR(with(url, token, "bob-read"), 400, "BadRequest",
+                      "Invalid continuation token");
     // An application's walk of one user, replayed on another.
-    const std::string app = first_skiptoken(g, "/v1.0/users/pat@northwind.test/chats?$top=2", "app-read");
+    const std::string app =
+        first_skiptoken(g, "/v1.0/users/pat@northwind.test/chats?$top=2", "app-read");
     CHECK(with("/v1.0/users/pat@northwind.test/chats?$top=2", app, "app-read").status == 200);
-    LCT_REQUIRE_ERROR(with("/v1.0/users/bob@northwind.test/chats?$top=2", app, "app-read"), 400, "BadRequest",
-                      "Invalid continuation token");
+    LCT_REQUIRE_ERROR(with("/v1.0/users/bob@northwind.test/chats?$top=2", app, "app-read"), 400,
+                      "BadRequest", "Invalid continuation token");
     // Pat's delegated token presented by the application, on Pat.
-    LCT_REQUIRE_ERROR(with("/v1.0/users/pat@northwind.test/chats?$top=2", token, "app-read"), 400, "BadRequest",
-                      "Invalid continuation token");
+    LCT_REQUIRE_ERROR(with("/v1.0/users/pat@northwind.test/chats?$top=2", token, "app-read"), 400,
+                      "BadRequest", "Invalid continuation token");
   }
   SECTION("another graph") {
     json reseeded = seed;
@@ -374,8 +399,10 @@ TEST_CASE("Paging: a walk of the default world with $top=2", "[paging]") {
   const auto pages = walk(g, "https://graph.microsoft.com/v1.0/me/chats?$top=2", "adele-read");
   CHECK(walked_ids(pages) == expected);
   CHECK(pages.size() == (expected.size() + 1) / 2);
-  const auto ordered = walk(g, "/v1.0/users/adele@contoso.com/chats?$top=2&$orderby=lastMessagePreview/createdDateTime+desc",
-                            "exporter");
+  const auto ordered = walk(
+      g,
+      "/v1.0/users/adele@contoso.com/chats?$top=2&$orderby=lastMessagePreview/createdDateTime+desc",
+      "exporter");
   CHECK(walked_ids(ordered) == lct::ids_of(lct::chats_by_preview(seed, "adele@contoso.com")));
 }
 
@@ -396,17 +423,19 @@ std::vector<std::string> duplicates(const std::vector<std::string>& ids) {
 
 }  // namespace
 
-TEST_CASE("Paging: writes between pages neither repeat nor drop a chat, in either order", "[paging]") {
+TEST_CASE("Paging: writes between pages neither repeat nor drop a chat, in either order",
+          "[paging]") {
   const json seed = paging_seed(17);
-  const auto g = fakegraph::graph::from_json(seed);
+  auto g = fakegraph::graph::from_json(seed);
   const bool by_preview = GENERATE(false, true);
   const int top = GENERATE(1, 2, 3);
   CAPTURE(by_preview, top);
-  const std::string url = "/v1.0/me/chats?$top=" + std::to_string(top) + (by_preview ? "&" + preview_order : "");
+  const std::string url =
+      "/v1.0/me/chats?$top=" + std::to_string(top) + (by_preview ? "&" + preview_order : "");
 
   // The list as it stands when the walk begins: what the walk must return, in this order.
-  const auto before = lct::get(g, "/v1.0/me/chats?$top=50" + std::string(by_preview ? "&" + preview_order : ""),
-                               "pat-read");
+  const auto before = lct::get(
+      g, "/v1.0/me/chats?$top=50" + std::string(by_preview ? "&" + preview_order : ""), "pat-read");
   REQUIRE(before.status == 200);
   const std::vector<std::string> expected = lct::ids_of(before.json());
   REQUIRE(expected.size() >= 10);
@@ -420,7 +449,8 @@ TEST_CASE("Paging: writes between pages neither repeat nor drop a chat, in eithe
     REQUIRE(r.status == 200);
     const json page = r.json();
     for (const auto& id : lct::ids_of(page)) walked.push_back(id);
-    next = page.contains("@odata.nextLink") ? page["@odata.nextLink"].get<std::string>() : std::string();
+    next = page.contains("@odata.nextLink") ? page["@odata.nextLink"].get<std::string>()
+                                            : std::string();
 
     // Between pages: a new chat at the front, one tied with a listed chat, one at the very
     // end; a newer message for a chat already sent and for one still to come; a first
@@ -435,17 +465,21 @@ TEST_CASE("Paging: writes between pages neither repeat nor drop a chat, in eithe
     spec.topic = "Oldest " + n;
     spec.created = fakegraph::utc("2020-01-01T00:00:00Z");
     const std::string oldest = g.add_chat(spec);
-    g.add_message(oldest, {pat_upn, "old chat, new message", fakegraph::utc("2026-05-31T00:00:00Z")});
+    g.add_message(oldest,
+                  {pat_upn, "old chat, new message", fakegraph::utc("2026-05-31T00:00:00Z")});
     const std::string sent = walked.back();
-    const std::string pending = walked.size() < expected.size() ? expected[walked.size()] : expected.front();
+    const std::string pending =
+        walked.size() < expected.size() ? expected[walked.size()] : expected.front();
     for (const std::string& which : {std::string("sent"), std::string("pending")}) {
-      fakegraph::message_spec m{"bob@northwind.test", "news " + n, fakegraph::utc("2026-05-31T00:00:00Z") + round};
+      fakegraph::message_spec m{"bob@northwind.test", "news " + n,
+                                fakegraph::utc("2026-05-31T00:00:00Z") + round};
       m.id = "late-" + n + "-" + which;
       g.add_message(which == "sent" ? sent : pending, m);
     }
     for (const json& c : seed["chats"])
       if (lct::is_member(seed, c, pat_upn) && c["messages"].empty()) {
-        fakegraph::message_spec m{pat_upn, "first " + n, fakegraph::utc("2026-05-31T00:00:00Z") + 100 + round};
+        fakegraph::message_spec m{pat_upn, "first " + n,
+                                  fakegraph::utc("2026-05-31T00:00:00Z") + 100 + round};
         m.id = "first-" + n;
         g.add_message(c["id"].get<std::string>(), m);
         break;
@@ -458,7 +492,7 @@ TEST_CASE("Paging: writes between pages neither repeat nor drop a chat, in eithe
 
 TEST_CASE("Paging: walks stay exact while other threads add chats and messages", "[paging]") {
   const json seed = paging_seed(30);
-  const auto g = fakegraph::graph::from_json(seed);
+  auto g = fakegraph::graph::from_json(seed);
   std::vector<std::string> seeded, seeded_with_message;
   for (const json* c : lct::chats_of(seed, pat_upn)) {
     seeded.push_back(c->at("id").get<std::string>());
@@ -467,28 +501,33 @@ TEST_CASE("Paging: walks stay exact while other threads add chats and messages",
 
   std::atomic<bool> stop{false};
   std::atomic<long> writes{0};
-  std::atomic<long> pages{0};
+  std::atomic<long> wanted{0};  // the write count the walker waits for
+  std::atomic<bool> failed{false};
   std::mutex added_mutex;
   std::vector<std::string> added, added_with_message;  // chats the writers have finished adding
   std::vector<std::string> failures;
 
-  // Writers keep a few writes ahead of the walker's pages (no sleeps, bounded growth), so
-  // writes land between the pages of every walk.
+  // Writers run at most 20 writes ahead of what the walker asks for (no sleeps, bounded
+  // growth), and the walker asks for one more after every page, so writes land between
+  // the pages of every walk. A writer blocks only at wanted + 20 > writes: no deadlock.
   auto writer = [&](int id) {
     try {
       for (int i = 0; !stop; ++i) {
-        while (!stop && writes > pages * 2 + 20) std::this_thread::yield();
+        while (!stop && writes >= wanted + 20) std::this_thread::yield();
         if (stop) break;
         const std::string n = std::to_string(id) + "-" + std::to_string(i);
         if (i % 3 == 0 && i < 600) {
           auto spec = fakegraph::chat_spec::group({pat_upn, "bob@northwind.test"}, "Busy " + n);
           // Every kind of position: ties with seeded chats, newest, oldest.
           const int slot = i % 12;
-          spec.created = slot < 10 ? fakegraph::utc("2026-05-02T10:0" + std::to_string(slot) + ":00Z")
-                                   : fakegraph::utc(slot == 10 ? "2026-05-29T00:00:00Z" : "2020-01-01T00:00:00Z");
+          spec.created =
+              slot < 10
+                  ? fakegraph::utc("2026-05-02T10:0" + std::to_string(slot) + ":00Z")
+                  : fakegraph::utc(slot == 10 ? "2026-05-29T00:00:00Z" : "2020-01-01T00:00:00Z");
           const std::string chat = g.add_chat(spec);
           const bool message = i % 2 == 0;
-          if (message) g.add_message(chat, {pat_upn, "hello " + n, fakegraph::utc("2026-05-04T09:03:00.5Z")});
+          if (message)
+            g.add_message(chat, {pat_upn, "hello " + n, fakegraph::utc("2026-05-04T09:03:00.5Z")});
           std::lock_guard<std::mutex> lock(added_mutex);
           added.push_back(chat);
           if (message) added_with_message.push_back(chat);
@@ -504,6 +543,7 @@ TEST_CASE("Paging: walks stay exact while other threads add chats and messages",
     } catch (const std::exception& e) {
       std::lock_guard<std::mutex> lock(added_mutex);
       failures.push_back(e.what());
+      failed = true;
     }
   };
 
@@ -520,7 +560,7 @@ TEST_CASE("Paging: walks stay exact while other threads add chats and messages",
     ~joiner() { finish(); }
   } join_writers{stop, writers};
   for (int w = 0; w < 2; ++w) writers.emplace_back(writer, w);
-  while (writes < 10 && failures.empty()) std::this_thread::yield();  // the writers are under way
+  while (writes < 10 && !failed) std::this_thread::yield();  // the writers are under way
 
   long overlapped = 0;  // writes that landed in the middle of a walk
   for (const bool by_preview : {false, true}) {
@@ -537,19 +577,26 @@ TEST_CASE("Paging: walks stay exact while other threads add chats and messages",
       must.insert(must.end(), from_seed.begin(), from_seed.end());
       const long writes_before = writes;
       std::vector<std::string> walked;
-      std::string next = "/v1.0/me/chats?$top=" + std::to_string(top) + (by_preview ? "&" + preview_order : "");
+      std::string next =
+          "/v1.0/me/chats?$top=" + std::to_string(top) + (by_preview ? "&" + preview_order : "");
       int requests = 0;
       for (; requests < 5000 && !next.empty(); ++requests) {
         const auto r = lct::get(g, next, "pat-read");
-        ++pages;
         if (r.status != 200) {
           INFO(r.body);
           REQUIRE(r.status == 200);
         }
         const json page = r.json();
-        if (page["@odata.count"] != page["value"].size()) REQUIRE(page["@odata.count"] == page["value"].size());
+        if (page["@odata.count"] != page["value"].size())
+          REQUIRE(page["@odata.count"] == page["value"].size());
         for (const auto& c : page["value"]) walked.push_back(c["id"].get<std::string>());
-        next = page.contains("@odata.nextLink") ? page["@odata.nextLink"].get<std::string>() : std::string();
+        next = page.contains("@odata.nextLink") ? page["@odata.nextLink"].get<std::string>()
+                                                : std::string();
+        // At least one write lands before the next page (the writers run on meanwhile).
+        if (!next.empty()) {
+          wanted = writes + 1;
+          while (writes < wanted && !failed) std::this_thread::yield();
+        }
       }
       REQUIRE(next.empty());
       overlapped += writes - writes_before;

@@ -129,9 +129,10 @@ json value_of(const std::string& body) { return json::parse(body); }
 
 /// The chats a delegated token sees, expanded, keyed by topic (or id when untitled).
 std::map<std::string, json> chats_by_name(const fakegraph::graph& g, const std::string& token,
-                                         const std::string& user = "") {
-  const std::string url = (user.empty() ? std::string("/v1.0/me/chats") : "/v1.0/users/" + user + "/chats") +
-                          "?$expand=members,lastMessagePreview&$top=50";
+                                          const std::string& user = "") {
+  const std::string url =
+      (user.empty() ? std::string("/v1.0/me/chats") : "/v1.0/users/" + user + "/chats") +
+      "?$expand=members,lastMessagePreview&$top=50";
   const fakegraph::response r = get(g, url, token);
   REQUIRE(r.status == 200);
   const json body = r.json();  // a range-for over r.json()["value"] would outlive the temporary
@@ -154,8 +155,8 @@ TEST_CASE("the default world loads from its file", "[seed]") {
   CHECK(g.settings().base_url == "https://graph.microsoft.com");
 
   // The counts data/README.md documents.
-  const fd::world_state w = fd::load_seed(fd::parse_seed_text(fd::read_file(fakegraph_test::default_world_path()),
-                                                               "contoso.json"));
+  const fd::world_state w = fd::load_seed(
+      fd::parse_seed_text(fd::read_file(fakegraph_test::default_world_path()), "contoso.json"));
   CHECK(w.tenants.size() == 2);
   CHECK(w.users.size() == 35);
   CHECK(w.applications.size() == 4);
@@ -172,8 +173,8 @@ TEST_CASE("the default world loads from its file", "[seed]") {
 }
 
 TEST_CASE("the default world follows the id formats it documents", "[seed]") {
-  const fd::world_state w = fd::load_seed(fd::parse_seed_text(fd::read_file(fakegraph_test::default_world_path()),
-                                                               "contoso.json"));
+  const fd::world_state w = fd::load_seed(
+      fd::parse_seed_text(fd::read_file(fakegraph_test::default_world_path()), "contoso.json"));
   const std::regex group_id("19:[0-9a-f]{32}@thread\\.v2");
   const std::regex meeting_id("19:meeting_[A-Za-z0-9]+@thread\\.v2");
   const std::regex one_on_one_id("19:[0-9a-f-]{36}_[0-9a-f-]{36}@(fed\\.)?unq\\.gbl\\.spaces");
@@ -181,9 +182,15 @@ TEST_CASE("the default world follows the id formats it documents", "[seed]") {
     const fakegraph::chat& c = sc.data;
     INFO(c.id);
     switch (c.type) {
-      case fakegraph::chat_type::group: CHECK(std::regex_match(c.id, group_id)); break;
-      case fakegraph::chat_type::meeting: CHECK(std::regex_match(c.id, meeting_id)); break;
-      case fakegraph::chat_type::one_on_one: CHECK(std::regex_match(c.id, one_on_one_id)); break;
+      case fakegraph::chat_type::group:
+        CHECK(std::regex_match(c.id, group_id));
+        break;
+      case fakegraph::chat_type::meeting:
+        CHECK(std::regex_match(c.id, meeting_id));
+        break;
+      case fakegraph::chat_type::one_on_one:
+        CHECK(std::regex_match(c.id, one_on_one_id));
+        break;
     }
     for (const auto& m : sc.messages) CHECK(m.data.id == std::to_string(m.data.created));
   }
@@ -296,7 +303,7 @@ TEST_CASE("a user's mail defaults to the UPN and the display name to its local p
   CHECK(members[1]["email"] == "bob.ross@contoso.com");
 }
 
-TEST_CASE("one tenant: ids and tenantIds default; applications get an id and a name", "[seed]") {
+TEST_CASE("one tenant: ids and tenantIds default, applications get an id and a name", "[seed]") {
   const json seed = json::parse(R"({
     "tenants": [{"displayName": "Solo"}],
     "users": [{"userPrincipalName": "ann@solo.test"}, {"userPrincipalName": "bob@solo.test"}],
@@ -339,8 +346,12 @@ TEST_CASE("settings default as documented", "[seed]") {
   CHECK_FALSE(g.clock().is_fixed());  // no settings.now: the wall clock
 
   json seed = full_seed();
-  seed["settings"] = {{"baseUrl", "http://localhost:8080//"}, {"metering", "none"}, {"evaluationQuota", 0},
-                      {"queryOptions", "lenient"}, {"idSeed", 42}, {"now", "2026-11-01T13:00:00+01:00"}};
+  seed["settings"] = {{"baseUrl", "http://localhost:8080//"},
+                      {"metering", "none"},
+                      {"evaluationQuota", 0},
+                      {"queryOptions", "lenient"},
+                      {"idSeed", 42},
+                      {"now", "2026-11-01T13:00:00+01:00"}};
   const fakegraph::graph custom = fakegraph::graph::from_json(seed);
   const fakegraph::settings c = custom.settings();
   CHECK(c.base_url == "http://localhost:8080");  // trailing slashes dropped
@@ -375,16 +386,19 @@ TEST_CASE("chat ids are derived per chat type", "[seed]") {
 
   // Stable across loads; idSeed gives another set.
   const fd::world_state again = fd::load_seed(sparse_seed());
-  for (std::size_t i = 0; i < w.chats.size(); ++i) CHECK(chat_at(again, i).data.id == chat_at(w, i).data.id);
+  for (std::size_t i = 0; i < w.chats.size(); ++i)
+    CHECK(chat_at(again, i).data.id == chat_at(w, i).data.id);
   json seeded = sparse_seed();
   seeded["settings"]["idSeed"] = 1;
   const fd::world_state other = fd::load_seed(seeded);
   CHECK(chat_at(other, 0).data.id != chat_at(w, 0).data.id);
   CHECK(chat_at(other, 3).data.id != meeting);
-  CHECK(chat_at(other, 1).data.id == chat_at(w, 1).data.id);  // oneOnOne ids name their members only
+  CHECK(chat_at(other, 1).data.id ==
+        chat_at(w, 1).data.id);  // oneOnOne ids name their members only
 }
 
-TEST_CASE("a chat's tenant defaults to its first member's, and webUrl follows id and tenant", "[seed]") {
+TEST_CASE("a chat's tenant defaults to its first member's, and webUrl follows id and tenant",
+          "[seed]") {
   const fakegraph::graph g = fakegraph::graph::from_json(sparse_seed());
   const fd::world_state w = fd::load_seed(sparse_seed());
   for (const auto& [name, c] : chats_by_name(g, "ann")) {
@@ -394,7 +408,8 @@ TEST_CASE("a chat's tenant defaults to its first member's, and webUrl follows id
     REQUIRE(id.rfind("19:", 0) == 0);
     std::string rest = id.substr(3);
     rest.replace(rest.find('@'), 1, "%40");
-    CHECK(c["webUrl"] == "https://teams.microsoft.com/l/chat/19%3A" + rest + "/0?tenantId=" + tenant);
+    CHECK(c["webUrl"] ==
+          "https://teams.microsoft.com/l/chat/19%3A" + rest + "/0?tenantId=" + tenant);
   }
   // The federated chat began on Fay's side: Fabrikam. The others are Contoso's.
   CHECK(chat_at(w, 2).data.tenant_id == t2);
@@ -423,10 +438,12 @@ TEST_CASE("a chat's times default to its earliest message, else to settings.now"
   CHECK(chat_at(w, 0).data.created == *fakegraph::parse_time("2026-09-01T00:00:00Z"));
   CHECK(chat_at(w, 0).data.last_updated == chat_at(w, 0).data.created);
   seed["chats"][0]["lastUpdatedDateTime"] = "2026-10-20T00:00:00Z";
-  CHECK(chat_at(fd::load_seed(seed), 0).data.last_updated == *fakegraph::parse_time("2026-10-20T00:00:00Z"));
+  CHECK(chat_at(fd::load_seed(seed), 0).data.last_updated ==
+        *fakegraph::parse_time("2026-10-20T00:00:00Z"));
 }
 
-TEST_CASE("a message's time may come from its id alone, and counts for the chat's creation", "[seed]") {
+TEST_CASE("a message's time may come from its id alone, and counts for the chat's creation",
+          "[seed]") {
   // Graph's chat message ids are the creation time in ms: 1621973534864 = 2021-05-25T20:12:14.864Z.
   json seed = sparse_seed();
   seed["chats"][4]["messages"] = json::parse(R"([
@@ -449,7 +466,8 @@ TEST_CASE("a message's id defaults to its createdDateTime in epoch milliseconds"
     }
   const fd::stored_chat& federated = chat_at(w, 2);
   REQUIRE(federated.messages.size() == 2);
-  CHECK(federated.messages[0].data.id == "1789410129304");  // date -u -d 2026-09-14T18:22:09.304Z +%s%3N
+  CHECK(federated.messages[0].data.id ==
+        "1789410129304");  // date -u -d 2026-09-14T18:22:09.304Z +%s%3N
   // Message ids are unique per chat only: the same id in two chats loads.
   json seed = sparse_seed();
   seed["chats"][4]["messages"] = seed["chats"][2]["messages"];
@@ -460,10 +478,12 @@ TEST_CASE("a message's id defaults to its createdDateTime in epoch milliseconds"
 TEST_CASE("lastModifiedDateTime defaults to the latest of created, edited and deleted", "[seed]") {
   const fd::world_state w = fd::load_seed(sparse_seed());
   const fd::stored_chat& launch = chat_at(w, 0);
-  auto modified = [&](std::size_t i) { return fakegraph::format_time(launch.messages.at(i).data.last_modified); };
-  CHECK(modified(0) == "2026-10-02T09:00:00.5Z");   // only created
-  CHECK(modified(1) == "2026-10-01T08:30:00Z");     // edited
-  CHECK(modified(2) == "2026-10-03T10:02:00Z");     // edited, then deleted
+  auto modified = [&](std::size_t i) {
+    return fakegraph::format_time(launch.messages.at(i).data.last_modified);
+  };
+  CHECK(modified(0) == "2026-10-02T09:00:00.5Z");  // only created
+  CHECK(modified(1) == "2026-10-01T08:30:00Z");    // edited
+  CHECK(modified(2) == "2026-10-03T10:02:00Z");    // edited, then deleted
   CHECK_FALSE(launch.messages[0].data.last_edited.has_value());
   CHECK_FALSE(launch.messages[0].data.deleted.has_value());
   // A given value wins.
@@ -477,7 +497,8 @@ TEST_CASE("message defaults: body, type, importance, senders, system events", "[
   const fd::world_state w = fd::load_seed(sparse_seed());
   const fd::stored_chat& launch = chat_at(w, 0);
   const auto& text = launch.messages[0].data;
-  CHECK(text.body == json({{"contentType", "text"}, {"content", "second"}}));  // contentType defaults to text
+  CHECK(text.body ==
+        json({{"contentType", "text"}, {"content", "second"}}));  // contentType defaults to text
   CHECK(text.message_type == "message");
   CHECK(text.importance == "normal");
   CHECK(text.attachments == json::array());
@@ -508,7 +529,8 @@ TEST_CASE("message defaults: body, type, importance, senders, system events", "[
 
   // In a federated chat, the side outside the chat's tenant is a federatedUser.
   const fd::stored_chat& federated = chat_at(w, 2);
-  CHECK(federated.messages[0].data.from.identity_type == "aadUser");        // Fay, Fabrikam = the chat's tenant
+  CHECK(federated.messages[0].data.from.identity_type ==
+        "aadUser");  // Fay, Fabrikam = the chat's tenant
   CHECK(federated.messages[1].data.from.identity_type == "federatedUser");  // Ann, Contoso
   CHECK(federated.messages[1].data.from.tenant_id == t1);
 }
@@ -530,7 +552,8 @@ TEST_CASE("stored messages carry their wire JSON, system events in both spelling
   CHECK(launch.messages[0].wire_system.empty());
 }
 
-TEST_CASE("previews, members and viewpoints default as documented, seen through List chats", "[seed]") {
+TEST_CASE("previews, members and viewpoints default as documented, seen through List chats",
+          "[seed]") {
   const fakegraph::graph g = fakegraph::graph::from_json(sparse_seed());
   const auto chats = chats_by_name(g, "ann");
   const json& launch = chats.at("Launch");
@@ -539,10 +562,11 @@ TEST_CASE("previews, members and viewpoints default as documented, seen through 
   const json preview = launch["lastMessagePreview"];
   CHECK(preview["createdDateTime"] == "2026-10-03T12:00:00Z");
   CHECK(preview["id"] == std::to_string(*fakegraph::parse_time("2026-10-03T12:00:00Z")));
-  CHECK(preview["from"] == json({{"application", {{"id", "bot-1"}, {"displayName", "Bot"},
-                                                  {"applicationIdentityType", "bot"}}},
-                                 {"device", nullptr},
-                                 {"user", nullptr}}));
+  CHECK(preview["from"] ==
+        json({{"application",
+               {{"id", "bot-1"}, {"displayName", "Bot"}, {"applicationIdentityType", "bot"}}},
+              {"device", nullptr},
+              {"user", nullptr}}));
   CHECK(preview["body"] == json({{"contentType", "html"}, {"content", "<p>deployed</p>"}}));
   CHECK(preview["isDeleted"] == false);
 
@@ -555,7 +579,8 @@ TEST_CASE("previews, members and viewpoints default as documented, seen through 
   // Viewpoint: shown, nothing read.
   for (const auto& [name, c] : chats) {
     INFO(name);
-    CHECK(c["viewpoint"] == json({{"isHidden", false}, {"lastMessageReadDateTime", "0001-01-01T00:00:00Z"}}));
+    CHECK(c["viewpoint"] ==
+          json({{"isHidden", false}, {"lastMessageReadDateTime", "0001-01-01T00:00:00Z"}}));
     CHECK(c["isHiddenForAllMembers"] == false);
   }
   CHECK(chats.at("No messages")["lastMessagePreview"] == nullptr);
@@ -575,11 +600,13 @@ TEST_CASE("previews, members and viewpoints default as documented, seen through 
   // Explicit roles and viewpoints are kept.
   json seed = sparse_seed();
   seed["chats"][0]["members"][0]["roles"] = json::array();
-  seed["chats"][0]["members"][0]["viewpoint"] = {{"isHidden", true}, {"lastMessageReadDateTime", "2026-10-02T00:00:00Z"}};
+  seed["chats"][0]["members"][0]["viewpoint"] = {
+      {"isHidden", true}, {"lastMessageReadDateTime", "2026-10-02T00:00:00Z"}};
   seed["chats"][0]["members"][0]["visibleHistoryStartDateTime"] = "2026-10-02T00:00:00Z";
   const auto changed = chats_by_name(fakegraph::graph::from_json(seed), "ann");
   CHECK(changed.at("Launch")["members"][0]["roles"] == json::array());
-  CHECK(changed.at("Launch")["members"][0]["visibleHistoryStartDateTime"] == "2026-10-02T00:00:00Z");
+  CHECK(changed.at("Launch")["members"][0]["visibleHistoryStartDateTime"] ==
+        "2026-10-02T00:00:00Z");
   CHECK(changed.at("Launch")["viewpoint"] ==
         json({{"isHidden", true}, {"lastMessageReadDateTime", "2026-10-02T00:00:00Z"}}));
 }
@@ -592,7 +619,8 @@ TEST_CASE("visibleHistoryStartDateTime limits what a member's export index holds
   const std::string ann = user_id_of(w, "ann.lee@contoso.com");
   auto in_launch = [&](const std::string& user) {
     const auto& refs = w.user_messages(user);
-    return std::count_if(refs.begin(), refs.end(), [](const fd::message_ref& r) { return r.chat == 0; });
+    return std::count_if(refs.begin(), refs.end(),
+                         [](const fd::message_ref& r) { return r.chat == 0; });
   };
   CHECK(in_launch(ann) == 5);
   CHECK(in_launch(bob) == 3);  // the three from 2026-10-03 on
@@ -624,10 +652,12 @@ TEST_CASE("getAllMessages serves the seeded messages with their derived fields",
   json seed = sparse_seed();
   seed["settings"]["metering"] = "none";  // this test is about the messages, not the billing
   const fakegraph::graph g = fakegraph::graph::from_json(seed);
-  const fakegraph::response r =
-      g.handle({"GET", "/v1.0/users/ann.lee@contoso.com/chats/getAllMessages?$top=50", bearer("app")});
+  const fakegraph::response r = g.handle(
+      {"GET", "/v1.0/users/ann.lee@contoso.com/chats/getAllMessages?$top=50", bearer("app")});
   if (r.status == 501) {
-    WARN("getAllMessages is not implemented yet: the loader's side is checked through world_state above");
+    WARN(
+        "getAllMessages is not implemented yet: the loader's side is checked through world_state "
+        "above");
     return;
   }
   REQUIRE(r.status == 200);
@@ -664,23 +694,27 @@ TEST_CASE("refused: a seed or a seed object that is not an object", "[seed]") {
     rejection(root, "fakegraph.seed.bad_type", "");
   }
   check_all({
-      {"settings", [](json& s) { s["settings"] = json::array(); }, "fakegraph.seed.bad_type", "settings"},
+      {"settings", [](json& s) { s["settings"] = json::array(); }, "fakegraph.seed.bad_type",
+       "settings"},
       {"tenant", [](json& s) { s["tenants"][0] = t1; }, "fakegraph.seed.bad_type", "tenants[0]"},
-      {"user", [](json& s) { s["users"][0] = "ann@contoso.com"; }, "fakegraph.seed.bad_type", "users[0]"},
-      {"application", [](json& s) { s["applications"][0] = a1; }, "fakegraph.seed.bad_type", "applications[0]"},
+      {"user", [](json& s) { s["users"][0] = "ann@contoso.com"; }, "fakegraph.seed.bad_type",
+       "users[0]"},
+      {"application", [](json& s) { s["applications"][0] = a1; }, "fakegraph.seed.bad_type",
+       "applications[0]"},
       {"chat", [](json& s) { s["chats"][0] = 1; }, "fakegraph.seed.bad_type", "chats[0]"},
-      {"member", [](json& s) { s["chats"][0]["members"][0] = "ann@contoso.com"; }, "fakegraph.seed.bad_type",
-       "chats[0].members[0]"},
-      {"viewpoint", [](json& s) { s["chats"][0]["members"][0]["viewpoint"] = true; }, "fakegraph.seed.bad_type",
-       "chats[0].members[0].viewpoint"},
+      {"member", [](json& s) { s["chats"][0]["members"][0] = "ann@contoso.com"; },
+       "fakegraph.seed.bad_type", "chats[0].members[0]"},
+      {"viewpoint", [](json& s) { s["chats"][0]["members"][0]["viewpoint"] = true; },
+       "fakegraph.seed.bad_type", "chats[0].members[0].viewpoint"},
       {"message", [](json& s) { s["chats"][0]["messages"][0] = "hi"; }, "fakegraph.seed.bad_type",
        "chats[0].messages[0]"},
-      {"from", [](json& s) { s["chats"][0]["messages"][0]["from"] = "ann@contoso.com"; }, "fakegraph.seed.bad_type",
-       "chats[0].messages[0].from"},
-      {"application sender", [](json& s) { s["chats"][0]["messages"][1]["from"]["application"] = "bot-1"; },
+      {"from", [](json& s) { s["chats"][0]["messages"][0]["from"] = "ann@contoso.com"; },
+       "fakegraph.seed.bad_type", "chats[0].messages[0].from"},
+      {"application sender",
+       [](json& s) { s["chats"][0]["messages"][1]["from"]["application"] = "bot-1"; },
        "fakegraph.seed.bad_type", "chats[0].messages[1].from.application"},
-      {"body", [](json& s) { s["chats"][0]["messages"][0]["body"] = "hi"; }, "fakegraph.seed.bad_type",
-       "chats[0].messages[0].body"},
+      {"body", [](json& s) { s["chats"][0]["messages"][0]["body"] = "hi"; },
+       "fakegraph.seed.bad_type", "chats[0].messages[0].body"},
       {"onlineMeetingInfo", [](json& s) { s["chats"][1]["onlineMeetingInfo"] = "https://x"; },
        "fakegraph.seed.bad_type", "chats[1].onlineMeetingInfo"},
       {"token", [](json& s) { s["tokens"][0] = "ann"; }, "fakegraph.seed.bad_type", "tokens[0]"},
@@ -710,7 +744,9 @@ const std::vector<std::pair<std::string, std::string>>& object_levels() {
   return levels;
 }
 
-std::string join_path(const std::string& base, const std::string& key) { return base.empty() ? key : base + "." + key; }
+std::string join_path(const std::string& base, const std::string& key) {
+  return base.empty() ? key : base + "." + key;
+}
 
 }  // namespace
 
@@ -719,16 +755,18 @@ TEST_CASE("refused: an unknown key at every level", "[seed]") {
     json seed = full_seed();
     seed[json::json_pointer(pointer)]["bogus"] = 1;
     INFO("level: " << (path.empty() ? "root" : path));
-    const std::string what = rejection(seed, "fakegraph.seed.unknown_key", join_path(path, "bogus"));
+    const std::string what =
+        rejection(seed, "fakegraph.seed.unknown_key", join_path(path, "bogus"));
     CHECK_THAT(what, fakegraph_test::contains_substring("'bogus'"));
   }
   // Typos and the beta spelling are what the rule is for.
   check_all({
-      {"typo", [](json& s) { s["users"][1]["userPrincipleName"] = "x"; }, "fakegraph.seed.unknown_key",
-       "users[1].userPrincipleName"},
+      {"typo", [](json& s) { s["users"][1]["userPrincipleName"] = "x"; },
+       "fakegraph.seed.unknown_key", "users[1].userPrincipleName"},
       {"beta name", [](json& s) { s["chats"][0]["members"][0]["chatViewpoint"] = json::object(); },
        "fakegraph.seed.unknown_key", "chats[0].members[0].chatViewpoint"},
-      {"Graph's name for the organizer", [](json& s) { s["chats"][1]["onlineMeetingInfo"]["organizer"] = "ann"; },
+      {"Graph's name for the organizer",
+       [](json& s) { s["chats"][1]["onlineMeetingInfo"]["organizer"] = "ann"; },
        "fakegraph.seed.unknown_key", "chats[1].onlineMeetingInfo.organizer"},
   });
 }
@@ -749,109 +787,130 @@ TEST_CASE("accepted: 'x-' keys at every level, whatever their value", "[seed]") 
 TEST_CASE("refused: a value of the wrong type", "[seed]") {
   const char* bad_type = "fakegraph.seed.bad_type";
   check_all({
-      {"settings.baseUrl number", [](json& s) { s["settings"]["baseUrl"] = 5; }, bad_type, "settings.baseUrl",
-       "expected a string"},
-      {"settings.evaluationQuota string", [](json& s) { s["settings"]["evaluationQuota"] = "500"; }, bad_type,
-       "settings.evaluationQuota"},
-      {"settings.evaluationQuota negative", [](json& s) { s["settings"]["evaluationQuota"] = -1; }, bad_type,
-       "settings.evaluationQuota"},
-      {"settings.evaluationQuota fraction", [](json& s) { s["settings"]["evaluationQuota"] = 1.5; }, bad_type,
-       "settings.evaluationQuota"},
-      {"settings.idSeed negative", [](json& s) { s["settings"]["idSeed"] = -3; }, bad_type, "settings.idSeed"},
-      {"settings.now number", [](json& s) { s["settings"]["now"] = 1793534400000; }, bad_type, "settings.now"},
-      {"settings.faults object", [](json& s) { s["settings"]["faults"] = json::object(); }, bad_type,
-       "settings.faults"},
-      {"settings.throttling array", [](json& s) { s["settings"]["throttling"] = json::array(); }, bad_type,
-       "settings.throttling"},
-      {"tenants object", [](json& s) { s["tenants"] = json::object(); }, bad_type, "tenants", "expected an array"},
+      {"settings.baseUrl number", [](json& s) { s["settings"]["baseUrl"] = 5; }, bad_type,
+       "settings.baseUrl", "expected a string"},
+      {"settings.evaluationQuota string", [](json& s) { s["settings"]["evaluationQuota"] = "500"; },
+       bad_type, "settings.evaluationQuota"},
+      {"settings.evaluationQuota negative", [](json& s) { s["settings"]["evaluationQuota"] = -1; },
+       bad_type, "settings.evaluationQuota"},
+      {"settings.evaluationQuota fraction", [](json& s) { s["settings"]["evaluationQuota"] = 1.5; },
+       bad_type, "settings.evaluationQuota"},
+      {"settings.idSeed negative", [](json& s) { s["settings"]["idSeed"] = -3; }, bad_type,
+       "settings.idSeed"},
+      {"settings.now number", [](json& s) { s["settings"]["now"] = 1793534400000; }, bad_type,
+       "settings.now"},
+      {"settings.faults object", [](json& s) { s["settings"]["faults"] = json::object(); },
+       bad_type, "settings.faults"},
+      {"settings.throttling array", [](json& s) { s["settings"]["throttling"] = json::array(); },
+       bad_type, "settings.throttling"},
+      {"tenants object", [](json& s) { s["tenants"] = json::object(); }, bad_type, "tenants",
+       "expected an array"},
       {"tenant displayName bool", [](json& s) { s["tenants"][0]["displayName"] = true; }, bad_type,
        "tenants[0].displayName"},
-      {"user UPN array", [](json& s) { s["users"][0]["userPrincipalName"] = json::array({"ann@contoso.com"}); },
+      {"user UPN array",
+       [](json& s) { s["users"][0]["userPrincipalName"] = json::array({"ann@contoso.com"}); },
        bad_type, "users[0].userPrincipalName"},
-      {"user licenses string", [](json& s) { s["users"][0]["licenses"] = "teamsComplianceDlp"; }, bad_type,
-       "users[0].licenses"},
+      {"user licenses string", [](json& s) { s["users"][0]["licenses"] = "teamsComplianceDlp"; },
+       bad_type, "users[0].licenses"},
       {"user license number", [](json& s) { s["users"][0]["licenses"][0] = 1; }, bad_type,
        "users[0].licenses[0]"},
-      {"application billing string", [](json& s) { s["applications"][0]["billing"] = "yes"; }, bad_type,
-       "applications[0].billing", "expected true or false"},
+      {"application billing string", [](json& s) { s["applications"][0]["billing"] = "yes"; },
+       bad_type, "applications[0].billing", "expected true or false"},
       {"chats object", [](json& s) { s["chats"] = json::object(); }, bad_type, "chats"},
-      {"chat topic number", [](json& s) { s["chats"][0]["topic"] = 5; }, bad_type, "chats[0].topic"},
-      {"chat isHiddenForAllMembers string", [](json& s) { s["chats"][0]["isHiddenForAllMembers"] = "false"; },
-       bad_type, "chats[0].isHiddenForAllMembers"},
-      {"chat installedApps string", [](json& s) { s["chats"][0]["installedApps"] = "app"; }, bad_type,
-       "chats[0].installedApps"},
+      {"chat topic number", [](json& s) { s["chats"][0]["topic"] = 5; }, bad_type,
+       "chats[0].topic"},
+      {"chat isHiddenForAllMembers string",
+       [](json& s) { s["chats"][0]["isHiddenForAllMembers"] = "false"; }, bad_type,
+       "chats[0].isHiddenForAllMembers"},
+      {"chat installedApps string", [](json& s) { s["chats"][0]["installedApps"] = "app"; },
+       bad_type, "chats[0].installedApps"},
       {"chat members object", [](json& s) { s["chats"][0]["members"] = json::object(); }, bad_type,
        "chats[0].members"},
       {"member user number", [](json& s) { s["chats"][0]["members"][1]["user"] = 2; }, bad_type,
        "chats[0].members[1].user"},
-      {"member roles string", [](json& s) { s["chats"][0]["members"][0]["roles"] = "owner"; }, bad_type,
-       "chats[0].members[0].roles"},
+      {"member roles string", [](json& s) { s["chats"][0]["members"][0]["roles"] = "owner"; },
+       bad_type, "chats[0].members[0].roles"},
       {"member role number", [](json& s) { s["chats"][0]["members"][0]["roles"][0] = 1; }, bad_type,
        "chats[0].members[0].roles[0]"},
-      {"viewpoint isHidden number", [](json& s) { s["chats"][0]["members"][0]["viewpoint"]["isHidden"] = 0; },
-       bad_type, "chats[0].members[0].viewpoint.isHidden"},
-      {"chat messages object", [](json& s) { s["chats"][0]["messages"] = json::object(); }, bad_type,
-       "chats[0].messages"},
+      {"viewpoint isHidden number",
+       [](json& s) { s["chats"][0]["members"][0]["viewpoint"]["isHidden"] = 0; }, bad_type,
+       "chats[0].members[0].viewpoint.isHidden"},
+      {"chat messages object", [](json& s) { s["chats"][0]["messages"] = json::object(); },
+       bad_type, "chats[0].messages"},
       {"message id number", [](json& s) { s["chats"][0]["messages"][0]["id"] = 1001; }, bad_type,
        "chats[0].messages[0].id"},
       {"message createdDateTime number",
        [](json& s) { s["chats"][0]["messages"][0]["createdDateTime"] = 1790848800123; }, bad_type,
        "chats[0].messages[0].createdDateTime"},
-      {"message subject number", [](json& s) { s["chats"][0]["messages"][0]["subject"] = 1; }, bad_type,
-       "chats[0].messages[0].subject"},
-      {"message attachments object", [](json& s) { s["chats"][0]["messages"][0]["attachments"] = json::object(); },
-       bad_type, "chats[0].messages[0].attachments", "expected an array"},
-      {"message mentions string", [](json& s) { s["chats"][0]["messages"][0]["mentions"] = "@bob"; }, bad_type,
+      {"message subject number", [](json& s) { s["chats"][0]["messages"][0]["subject"] = 1; },
+       bad_type, "chats[0].messages[0].subject"},
+      {"message attachments object",
+       [](json& s) { s["chats"][0]["messages"][0]["attachments"] = json::object(); }, bad_type,
+       "chats[0].messages[0].attachments", "expected an array"},
+      {"message mentions string",
+       [](json& s) { s["chats"][0]["messages"][0]["mentions"] = "@bob"; }, bad_type,
        "chats[0].messages[0].mentions"},
-      {"message reactions number", [](json& s) { s["chats"][0]["messages"][0]["reactions"] = 1; }, bad_type,
-       "chats[0].messages[0].reactions"},
-      {"message eventDetail array", [](json& s) { s["chats"][0]["messages"][2]["eventDetail"] = json::array(); },
-       bad_type, "chats[0].messages[2].eventDetail", "expected an object"},
-      {"from.user number", [](json& s) { s["chats"][0]["messages"][0]["from"]["user"] = 1; }, bad_type,
-       "chats[0].messages[0].from.user"},
+      {"message reactions number", [](json& s) { s["chats"][0]["messages"][0]["reactions"] = 1; },
+       bad_type, "chats[0].messages[0].reactions"},
+      {"message eventDetail array",
+       [](json& s) { s["chats"][0]["messages"][2]["eventDetail"] = json::array(); }, bad_type,
+       "chats[0].messages[2].eventDetail", "expected an object"},
+      {"from.user number", [](json& s) { s["chats"][0]["messages"][0]["from"]["user"] = 1; },
+       bad_type, "chats[0].messages[0].from.user"},
       {"application sender name number",
-       [](json& s) { s["chats"][0]["messages"][1]["from"]["application"]["displayName"] = 1; }, bad_type,
-       "chats[0].messages[1].from.application.displayName"},
-      {"body content number", [](json& s) { s["chats"][0]["messages"][0]["body"]["content"] = 1; }, bad_type,
-       "chats[0].messages[0].body.content"},
-      {"joinWebUrl bool", [](json& s) { s["chats"][1]["onlineMeetingInfo"]["joinWebUrl"] = false; }, bad_type,
-       "chats[1].onlineMeetingInfo.joinWebUrl"},
+       [](json& s) { s["chats"][0]["messages"][1]["from"]["application"]["displayName"] = 1; },
+       bad_type, "chats[0].messages[1].from.application.displayName"},
+      {"body content number", [](json& s) { s["chats"][0]["messages"][0]["body"]["content"] = 1; },
+       bad_type, "chats[0].messages[0].body.content"},
+      {"joinWebUrl bool", [](json& s) { s["chats"][1]["onlineMeetingInfo"]["joinWebUrl"] = false; },
+       bad_type, "chats[1].onlineMeetingInfo.joinWebUrl"},
       {"token scopes string", [](json& s) { s["tokens"][0]["scopes"] = "Chat.Read"; }, bad_type,
        "tokens[0].scopes"},
-      {"token personalAccount string", [](json& s) { s["tokens"][2]["personalAccount"] = "true"; }, bad_type,
-       "tokens[2].personalAccount"},
-      {"token value number", [](json& s) { s["tokens"][0]["token"] = 5; }, bad_type, "tokens[0].token"},
+      {"token personalAccount string", [](json& s) { s["tokens"][2]["personalAccount"] = "true"; },
+       bad_type, "tokens[2].personalAccount"},
+      {"token value number", [](json& s) { s["tokens"][0]["token"] = 5; }, bad_type,
+       "tokens[0].token"},
   });
 }
 
 TEST_CASE("refused: a time that is not ISO-8601", "[seed]") {
   const char* bad_time = "fakegraph.seed.bad_time";
   check_all({
-      {"settings.now", [](json& s) { s["settings"]["now"] = "2026-13-01T00:00:00Z"; }, bad_time, "settings.now",
-       "'2026-13-01T00:00:00Z'"},
+      {"settings.now", [](json& s) { s["settings"]["now"] = "2026-13-01T00:00:00Z"; }, bad_time,
+       "settings.now", "'2026-13-01T00:00:00Z'"},
       {"chat created", [](json& s) { s["chats"][0]["createdDateTime"] = "yesterday"; }, bad_time,
        "chats[0].createdDateTime"},
-      {"chat updated", [](json& s) { s["chats"][0]["lastUpdatedDateTime"] = "2026-10-01"; }, bad_time,
-       "chats[0].lastUpdatedDateTime"},
+      {"chat updated", [](json& s) { s["chats"][0]["lastUpdatedDateTime"] = "2026-10-01"; },
+       bad_time, "chats[0].lastUpdatedDateTime"},
       {"chat created, derived from messages",
        [](json& s) {
          s["chats"][0].erase("createdDateTime");
          s["chats"][0]["messages"][1]["createdDateTime"] = "2026-10-01 10:05";
        },
        bad_time, "chats[0].messages[1].createdDateTime"},
-      {"member history", [](json& s) { s["chats"][0]["members"][0]["visibleHistoryStartDateTime"] = "0000-01-01T00:00:00Z"; },
+      {"member history",
+       [](json& s) {
+         s["chats"][0]["members"][0]["visibleHistoryStartDateTime"] = "0000-01-01T00:00:00Z";
+       },
        bad_time, "chats[0].members[0].visibleHistoryStartDateTime"},
       {"viewpoint read",
-       [](json& s) { s["chats"][0]["members"][0]["viewpoint"]["lastMessageReadDateTime"] = "2026-02-29T00:00:00Z"; },
+       [](json& s) {
+         s["chats"][0]["members"][0]["viewpoint"]["lastMessageReadDateTime"] =
+             "2026-02-29T00:00:00Z";
+       },
        bad_time, "chats[0].members[0].viewpoint.lastMessageReadDateTime"},
-      {"message created", [](json& s) { s["chats"][0]["messages"][0]["createdDateTime"] = "2026-10-01T10:00:00+0100"; },
+      {"message created",
+       [](json& s) {
+         s["chats"][0]["messages"][0]["createdDateTime"] = "2026-10-01T10:00:00+0100";
+       },
        bad_time, "chats[0].messages[0].createdDateTime"},
-      {"message modified", [](json& s) { s["chats"][0]["messages"][0]["lastModifiedDateTime"] = "soon"; }, bad_time,
+      {"message modified",
+       [](json& s) { s["chats"][0]["messages"][0]["lastModifiedDateTime"] = "soon"; }, bad_time,
        "chats[0].messages[0].lastModifiedDateTime"},
-      {"message edited", [](json& s) { s["chats"][0]["messages"][0]["lastEditedDateTime"] = "x"; }, bad_time,
-       "chats[0].messages[0].lastEditedDateTime"},
-      {"message deleted", [](json& s) { s["chats"][0]["messages"][0]["deletedDateTime"] = ""; }, bad_time,
-       "chats[0].messages[0].deletedDateTime"},
+      {"message edited", [](json& s) { s["chats"][0]["messages"][0]["lastEditedDateTime"] = "x"; },
+       bad_time, "chats[0].messages[0].lastEditedDateTime"},
+      {"message deleted", [](json& s) { s["chats"][0]["messages"][0]["deletedDateTime"] = ""; },
+       bad_time, "chats[0].messages[0].deletedDateTime"},
       {"token expiry", [](json& s) { s["tokens"][0]["expiresDateTime"] = "never"; }, bad_time,
        "tokens[0].expiresDateTime"},
   });
@@ -876,7 +935,8 @@ TEST_CASE("refused: a duplicate id of any kind", "[seed]") {
        dup, "users[4].id"},
       {"UPN", [](json& s) { s["users"][1]["userPrincipalName"] = "ANN@contoso.com"; }, dup,
        "users[1].userPrincipalName"},
-      {"appId", [](json& s) { s["applications"].push_back(s["applications"][0]); }, dup, "applications[1].appId"},
+      {"appId", [](json& s) { s["applications"].push_back(s["applications"][0]); }, dup,
+       "applications[1].appId"},
       {"chat id", [](json& s) { s["chats"][1]["id"] = s["chats"][0]["id"]; }, dup, "chats[1].id"},
       {"message id in a chat", [](json& s) { s["chats"][0]["messages"][1]["id"] = "1001"; }, dup,
        "chats[0].messages[1].id", "'1001'"},
@@ -895,20 +955,22 @@ TEST_CASE("refused: a duplicate id of any kind", "[seed]") {
 
 TEST_CASE("refused: a reference to an unknown tenant, user or application", "[seed]") {
   check_all({
-      {"user tenant", [](json& s) { s["users"][0]["tenantId"] = "nope"; }, "fakegraph.seed.unknown_tenant",
-       "users[0].tenantId", "'nope'"},
+      {"user tenant", [](json& s) { s["users"][0]["tenantId"] = "nope"; },
+       "fakegraph.seed.unknown_tenant", "users[0].tenantId", "'nope'"},
       {"application tenant", [](json& s) { s["applications"][0]["tenantId"] = "nope"; },
        "fakegraph.seed.unknown_tenant", "applications[0].tenantId"},
-      {"chat tenant", [](json& s) { s["chats"][0]["tenantId"] = "nope"; }, "fakegraph.seed.unknown_tenant",
-       "chats[0].tenantId"},
+      {"chat tenant", [](json& s) { s["chats"][0]["tenantId"] = "nope"; },
+       "fakegraph.seed.unknown_tenant", "chats[0].tenantId"},
       {"member", [](json& s) { s["chats"][0]["members"][1]["user"] = "zed@contoso.com"; },
        "fakegraph.seed.unknown_user", "chats[0].members[1].user", "'zed@contoso.com'"},
-      {"from.user", [](json& s) { s["chats"][0]["messages"][0]["from"]["user"] = "zed@contoso.com"; },
+      {"from.user",
+       [](json& s) { s["chats"][0]["messages"][0]["from"]["user"] = "zed@contoso.com"; },
        "fakegraph.seed.unknown_user", "chats[0].messages[0].from.user", "'zed@contoso.com'"},
-      {"organizer", [](json& s) { s["chats"][1]["onlineMeetingInfo"]["organizerId"] = "zed@contoso.com"; },
+      {"organizer",
+       [](json& s) { s["chats"][1]["onlineMeetingInfo"]["organizerId"] = "zed@contoso.com"; },
        "fakegraph.seed.unknown_user", "chats[1].onlineMeetingInfo.organizerId"},
-      {"token user", [](json& s) { s["tokens"][0]["user"] = "zed@contoso.com"; }, "fakegraph.seed.unknown_user",
-       "tokens[0].user"},
+      {"token user", [](json& s) { s["tokens"][0]["user"] = "zed@contoso.com"; },
+       "fakegraph.seed.unknown_user", "tokens[0].user"},
       {"token application", [](json& s) { s["tokens"][1]["application"] = "nope"; },
        "fakegraph.seed.unknown_application", "tokens[1].application", "'nope'"},
   });
@@ -917,17 +979,20 @@ TEST_CASE("refused: a reference to an unknown tenant, user or application", "[se
 TEST_CASE("refused: a missing required field", "[seed]") {
   const char* missing = "fakegraph.seed.missing_field";
   check_all({
-      {"user tenant with several tenants", [](json& s) { s["users"][1].erase("tenantId"); }, missing,
-       "users[1].tenantId", "2 tenants"},
-      {"application tenant with several tenants", [](json& s) { s["applications"][0].erase("tenantId"); }, missing,
+      {"user tenant with several tenants", [](json& s) { s["users"][1].erase("tenantId"); },
+       missing, "users[1].tenantId", "2 tenants"},
+      {"application tenant with several tenants",
+       [](json& s) { s["applications"][0].erase("tenantId"); }, missing,
        "applications[0].tenantId"},
-      {"UPN", [](json& s) { s["users"][2].erase("userPrincipalName"); }, missing, "users[2].userPrincipalName"},
+      {"UPN", [](json& s) { s["users"][2].erase("userPrincipalName"); }, missing,
+       "users[2].userPrincipalName"},
       {"member user", [](json& s) { s["chats"][0]["members"][1].erase("user"); }, missing,
        "chats[0].members[1].user"},
-      {"organizerId", [](json& s) { s["chats"][1]["onlineMeetingInfo"].erase("organizerId"); }, missing,
-       "chats[1].onlineMeetingInfo.organizerId"},
-      {"application sender id", [](json& s) { s["chats"][0]["messages"][1]["from"]["application"].erase("id"); },
-       missing, "chats[0].messages[1].from.application.id"},
+      {"organizerId", [](json& s) { s["chats"][1]["onlineMeetingInfo"].erase("organizerId"); },
+       missing, "chats[1].onlineMeetingInfo.organizerId"},
+      {"application sender id",
+       [](json& s) { s["chats"][0]["messages"][1]["from"]["application"].erase("id"); }, missing,
+       "chats[0].messages[1].from.application.id"},
       {"token value", [](json& s) { s["tokens"][0].erase("token"); }, missing, "tokens[0].token"},
   });
   // With no tenant at all, a user cannot be placed either.
@@ -940,33 +1005,40 @@ TEST_CASE("refused: a missing required field", "[seed]") {
 TEST_CASE("refused: a roster that does not fit the chat type", "[seed]") {
   const char* roster = "fakegraph.seed.bad_roster";
   check_all({
-      {"oneOnOne with 1 member", [](json& s) { s["chats"][2]["members"].erase(1); }, roster, "chats[2].members",
-       "exactly 2"},
-      {"oneOnOne with 3 members", [](json& s) { s["chats"][2]["members"].push_back({{"user", "bob@contoso.com"}}); },
+      {"oneOnOne with 1 member", [](json& s) { s["chats"][2]["members"].erase(1); }, roster,
+       "chats[2].members", "exactly 2"},
+      {"oneOnOne with 3 members",
+       [](json& s) {
+         s["chats"][2]["members"].push_back({{"user", "bob@contoso.com"}});
+       },
        roster, "chats[2].members", "exactly 2"},
-      {"group with 1 member", [](json& s) { s["chats"][0]["members"].erase(1); }, roster, "chats[0].members",
-       "at least 2"},
+      {"group with 1 member", [](json& s) { s["chats"][0]["members"].erase(1); }, roster,
+       "chats[0].members", "at least 2"},
       {"group with no members", [](json& s) { s["chats"][0]["members"] = json::array(); }, roster,
        "chats[0].members"},
-      {"chat without members", [](json& s) { s["chats"][2].erase("members"); }, roster, "chats[2].members"},
-      {"duplicate member by UPN", [](json& s) { s["chats"][0]["members"][1]["user"] = "ANN@contoso.com"; },
+      {"chat without members", [](json& s) { s["chats"][2].erase("members"); }, roster,
+       "chats[2].members"},
+      {"duplicate member by UPN",
+       [](json& s) { s["chats"][0]["members"][1]["user"] = "ANN@contoso.com"; },
        "fakegraph.seed.duplicate_member", "chats[0].members[1].user"},
-      {"duplicate member by id and UPN", [](json& s) { s["chats"][0]["members"][1]["user"] = ann_id; },
+      {"duplicate member by id and UPN",
+       [](json& s) { s["chats"][0]["members"][1]["user"] = ann_id; },
        "fakegraph.seed.duplicate_member", "chats[0].members[1].user"},
   });
 }
 
 TEST_CASE("refused: chat fields that do not fit the chat type", "[seed]") {
   check_all({
-      {"oneOnOne with a topic", [](json& s) { s["chats"][2]["topic"] = "Us"; }, "fakegraph.seed.bad_value",
-       "chats[2].topic"},
+      {"oneOnOne with a topic", [](json& s) { s["chats"][2]["topic"] = "Us"; },
+       "fakegraph.seed.bad_value", "chats[2].topic"},
       {"onlineMeetingInfo on a group chat",
        [](json& s) { s["chats"][0]["onlineMeetingInfo"] = s["chats"][1]["onlineMeetingInfo"]; },
        "fakegraph.seed.bad_value", "chats[0].onlineMeetingInfo"},
       {"onlineMeetingInfo on a oneOnOne chat",
        [](json& s) { s["chats"][2]["onlineMeetingInfo"] = s["chats"][1]["onlineMeetingInfo"]; },
        "fakegraph.seed.bad_value", "chats[2].onlineMeetingInfo"},
-      {"lastUpdated before created", [](json& s) { s["chats"][0]["lastUpdatedDateTime"] = "2026-09-30T00:00:00Z"; },
+      {"lastUpdated before created",
+       [](json& s) { s["chats"][0]["lastUpdatedDateTime"] = "2026-09-30T00:00:00Z"; },
        "fakegraph.seed.bad_value", "chats[0].lastUpdatedDateTime"},
   });
   // A oneOnOne chat written with "topic": null is fine (the default world does that).
@@ -977,15 +1049,20 @@ TEST_CASE("refused: chat fields that do not fit the chat type", "[seed]") {
 
 TEST_CASE("refused: a message sender that breaks the rules", "[seed]") {
   check_all({
-      {"from.user not a member", [](json& s) { s["chats"][0]["messages"][0]["from"]["user"] = "cy@contoso.com"; },
+      {"from.user not a member",
+       [](json& s) { s["chats"][0]["messages"][0]["from"]["user"] = "cy@contoso.com"; },
        "fakegraph.seed.not_a_member", "chats[0].messages[0].from.user", "'cy@contoso.com'"},
       {"from with user and application",
-       [](json& s) { s["chats"][0]["messages"][0]["from"]["application"] = {{"id", "bot-1"}}; },
+       [](json& s) {
+         s["chats"][0]["messages"][0]["from"]["application"] = {{"id", "bot-1"}};
+       },
        "fakegraph.seed.bad_value", "chats[0].messages[0].from"},
       {"from with neither", [](json& s) { s["chats"][0]["messages"][0]["from"] = json::object(); },
        "fakegraph.seed.bad_value", "chats[0].messages[0].from"},
       {"systemEventMessage with a user",
-       [](json& s) { s["chats"][0]["messages"][2]["from"] = {{"user", "ann@contoso.com"}}; },
+       [](json& s) {
+         s["chats"][0]["messages"][2]["from"] = {{"user", "ann@contoso.com"}};
+       },
        "fakegraph.seed.bad_value", "chats[0].messages[2].from", "systemEventMessage"},
       {"systemEventMessage with an application",
        [](json& s) { s["chats"][0]["messages"][2]["from"] = s["chats"][0]["messages"][1]["from"]; },
@@ -996,34 +1073,41 @@ TEST_CASE("refused: a message sender that breaks the rules", "[seed]") {
 TEST_CASE("refused: a value outside its enumeration", "[seed]") {
   const char* bad_value = "fakegraph.seed.bad_value";
   check_all({
-      {"messageType", [](json& s) { s["chats"][0]["messages"][0]["messageType"] = "Message"; }, bad_value,
-       "chats[0].messages[0].messageType", "'Message'"},
+      {"messageType", [](json& s) { s["chats"][0]["messages"][0]["messageType"] = "Message"; },
+       bad_value, "chats[0].messages[0].messageType", "'Message'"},
       {"messageType unknownFutureValue",
-       [](json& s) { s["chats"][0]["messages"][0]["messageType"] = "unknownFutureValue"; }, bad_value,
-       "chats[0].messages[0].messageType"},
+       [](json& s) { s["chats"][0]["messages"][0]["messageType"] = "unknownFutureValue"; },
+       bad_value, "chats[0].messages[0].messageType"},
       {"importance", [](json& s) { s["chats"][0]["messages"][0]["importance"] = "low"; }, bad_value,
        "chats[0].messages[0].importance", "'low'"},
-      {"chatType", [](json& s) { s["chats"][0]["chatType"] = "channel"; }, bad_value, "chats[0].chatType",
-       "'channel'"},
-      {"contentType", [](json& s) { s["chats"][0]["messages"][0]["body"]["contentType"] = "markdown"; }, bad_value,
+      {"chatType", [](json& s) { s["chats"][0]["chatType"] = "channel"; }, bad_value,
+       "chats[0].chatType", "'channel'"},
+      {"contentType",
+       [](json& s) { s["chats"][0]["messages"][0]["body"]["contentType"] = "markdown"; }, bad_value,
        "chats[0].messages[0].body.contentType", "'markdown'"},
       {"applicationIdentityType",
-       [](json& s) { s["chats"][0]["messages"][1]["from"]["application"]["applicationIdentityType"] = "robot"; },
+       [](json& s) {
+         s["chats"][0]["messages"][1]["from"]["application"]["applicationIdentityType"] = "robot";
+       },
        bad_value, "chats[0].messages[1].from.application.applicationIdentityType", "'robot'"},
-      {"metering", [](json& s) { s["settings"]["metering"] = "premium"; }, bad_value, "settings.metering",
-       "'premium'"},
-      {"queryOptions", [](json& s) { s["settings"]["queryOptions"] = "loose"; }, bad_value, "settings.queryOptions",
-       "'loose'"},
+      {"metering", [](json& s) { s["settings"]["metering"] = "premium"; }, bad_value,
+       "settings.metering", "'premium'"},
+      {"queryOptions", [](json& s) { s["settings"]["queryOptions"] = "loose"; }, bad_value,
+       "settings.queryOptions", "'loose'"},
   });
 }
 
 TEST_CASE("refused: message times out of order", "[seed]") {
   check_all({
       {"lastModified before created",
-       [](json& s) { s["chats"][0]["messages"][0]["lastModifiedDateTime"] = "2026-10-01T10:00:00.122Z"; },
+       [](json& s) {
+         s["chats"][0]["messages"][0]["lastModifiedDateTime"] = "2026-10-01T10:00:00.122Z";
+       },
        "fakegraph.seed.bad_value", "chats[0].messages[0].lastModifiedDateTime"},
       {"lastEdited before created",
-       [](json& s) { s["chats"][0]["messages"][1]["lastEditedDateTime"] = "2026-10-01T10:05:00.455Z"; },
+       [](json& s) {
+         s["chats"][0]["messages"][1]["lastEditedDateTime"] = "2026-10-01T10:05:00.455Z";
+       },
        "fakegraph.seed.bad_value", "chats[0].messages[1].lastEditedDateTime"},
       {"deleted before created",
        [](json& s) { s["chats"][0]["messages"][1]["deletedDateTime"] = "2026-09-01T00:00:00Z"; },
@@ -1031,23 +1115,28 @@ TEST_CASE("refused: message times out of order", "[seed]") {
   });
 }
 
-TEST_CASE("refused: a token that names no one, two principals, or the wrong permission kind", "[seed]") {
+TEST_CASE("refused: a token that names no one, two principals, or the wrong permission kind",
+          "[seed]") {
   const char* bad_token = "fakegraph.seed.bad_token";
   check_all({
-      {"none", [](json& s) { s["tokens"][0].erase("user"); }, bad_token, "tokens[0]", "exactly one"},
-      {"personalAccount false only", [](json& s) { s["tokens"][2]["personalAccount"] = false; }, bad_token,
-       "tokens[2]"},
-      {"user and application", [](json& s) { s["tokens"][0]["application"] = a1; }, bad_token, "tokens[0]"},
-      {"user and personalAccount", [](json& s) { s["tokens"][0]["personalAccount"] = true; }, bad_token,
+      {"none", [](json& s) { s["tokens"][0].erase("user"); }, bad_token, "tokens[0]",
+       "exactly one"},
+      {"personalAccount false only", [](json& s) { s["tokens"][2]["personalAccount"] = false; },
+       bad_token, "tokens[2]"},
+      {"user and application", [](json& s) { s["tokens"][0]["application"] = a1; }, bad_token,
        "tokens[0]"},
-      {"application and personalAccount", [](json& s) { s["tokens"][1]["personalAccount"] = true; }, bad_token,
-       "tokens[1]"},
-      {"scopes on an application token", [](json& s) { s["tokens"][1]["scopes"] = json::array({"Chat.Read"}); },
-       bad_token, "tokens[1].scopes"},
-      {"roles on a delegated token", [](json& s) { s["tokens"][0]["roles"] = json::array({"Chat.Read.All"}); },
-       bad_token, "tokens[0].roles"},
-      {"roles on a personal account token", [](json& s) { s["tokens"][2]["roles"] = json::array(); }, bad_token,
-       "tokens[2].roles"},
+      {"user and personalAccount", [](json& s) { s["tokens"][0]["personalAccount"] = true; },
+       bad_token, "tokens[0]"},
+      {"application and personalAccount", [](json& s) { s["tokens"][1]["personalAccount"] = true; },
+       bad_token, "tokens[1]"},
+      {"scopes on an application token",
+       [](json& s) { s["tokens"][1]["scopes"] = json::array({"Chat.Read"}); }, bad_token,
+       "tokens[1].scopes"},
+      {"roles on a delegated token",
+       [](json& s) { s["tokens"][0]["roles"] = json::array({"Chat.Read.All"}); }, bad_token,
+       "tokens[0].roles"},
+      {"roles on a personal account token",
+       [](json& s) { s["tokens"][2]["roles"] = json::array(); }, bad_token, "tokens[2].roles"},
   });
   // "personalAccount": false beside a user is just the default.
   json seed = full_seed();
@@ -1056,7 +1145,8 @@ TEST_CASE("refused: a token that names no one, two principals, or the wrong perm
 }
 
 TEST_CASE("refused: a baseUrl that is not an http(s) URL", "[seed]") {
-  for (const char* url : {"ftp://graph.microsoft.com", "graph.microsoft.com", "", "/", "//host", "https:/x"}) {
+  for (const char* url :
+       {"ftp://graph.microsoft.com", "graph.microsoft.com", "", "/", "//host", "https:/x"}) {
     json seed = full_seed();
     seed["settings"]["baseUrl"] = url;
     INFO("baseUrl: '" << url << "'");
@@ -1117,13 +1207,15 @@ TEST_CASE("from_file: invalid JSON is fakegraph.seed.bad_json with line and colu
   }
   const temp_file empty("empty.json", "");
   CHECK_THROWS_MATCHES(fakegraph::graph::from_file(empty.path), fakegraph::error,
-                       Catch::Matchers::Predicate<fakegraph::error>(
-                           [](const fakegraph::error& e) { return e.id() == "fakegraph.seed.bad_json"; }));
+                       Catch::Matchers::Predicate<fakegraph::error>([](const fakegraph::error& e) {
+                         return e.id() == "fakegraph.seed.bad_json";
+                       }));
   // JSON comments are not JSON.
   const temp_file commented("commented.json", "{ // the world\n}");
   CHECK_THROWS_MATCHES(fakegraph::graph::from_file(commented.path), fakegraph::error,
-                       Catch::Matchers::Predicate<fakegraph::error>(
-                           [](const fakegraph::error& e) { return e.id() == "fakegraph.seed.bad_json"; }));
+                       Catch::Matchers::Predicate<fakegraph::error>([](const fakegraph::error& e) {
+                         return e.id() == "fakegraph.seed.bad_json";
+                       }));
 }
 
 TEST_CASE("from_file: a valid file with a bad seed names the fault's JSON path", "[seed]") {
@@ -1135,7 +1227,8 @@ TEST_CASE("from_file: a valid file with a bad seed names the fault's JSON path",
     FAIL("loaded a bad seed");
   } catch (const fakegraph::error& e) {
     CHECK(e.id() == "fakegraph.seed.unknown_user");
-    CHECK(std::string(e.what()).rfind("[fakegraph.seed.unknown_user] chats[2].members[1].user: ", 0) == 0);
+    CHECK(std::string(e.what()).rfind("[fakegraph.seed.unknown_user] chats[2].members[1].user: ",
+                                      0) == 0);
   }
   const temp_file good("good-seed.json", full_seed().dump());
   CHECK(get(fakegraph::graph::from_file(good.path), "/v1.0/me/chats", "ann").status == 200);
@@ -1163,19 +1256,28 @@ TEST_CASE("any damage to a seed is refused with fakegraph::error, never a crash"
   // either succeeds or throws fakegraph::error with a seed id; a loaded world serves.
   const json base = full_seed();
   std::vector<json::json_pointer> pointers;
-  std::function<void(const json&, const json::json_pointer&)> walk = [&](const json& j,
-                                                                       const json::json_pointer& p) {
-    if (!p.empty()) pointers.push_back(p);
-    if (j.is_object())
-      for (const auto& item : j.items()) walk(item.value(), p / item.key());
-    if (j.is_array())
-      for (std::size_t i = 0; i < j.size(); ++i) walk(j[i], p / i);
-  };
+  std::function<void(const json&, const json::json_pointer&)> walk =
+      [&](const json& j, const json::json_pointer& p) {
+        if (!p.empty()) pointers.push_back(p);
+        if (j.is_object())
+          for (const auto& item : j.items()) walk(item.value(), p / item.key());
+        if (j.is_array())
+          for (std::size_t i = 0; i < j.size(); ++i) walk(j[i], p / i);
+      };
   walk(base, json::json_pointer());
   REQUIRE(pointers.size() > 100);
 
-  const std::vector<json> replacements = {nullptr, 0, -1, 1.5, "", "x", true, json::array(), json::object(),
-                                          "0001-01-01T00:00:00Z", json::array({nullptr})};
+  const std::vector<json> replacements = {nullptr,
+                                          0,
+                                          -1,
+                                          1.5,
+                                          "",
+                                          "x",
+                                          true,
+                                          json::array(),
+                                          json::object(),
+                                          "0001-01-01T00:00:00Z",
+                                          json::array({nullptr})};
   std::size_t loaded = 0, refused = 0;
   auto attempt = [&](const json& seed, const std::string& what) {
     INFO(what);
@@ -1183,8 +1285,8 @@ TEST_CASE("any damage to a seed is refused with fakegraph::error, never a crash"
       const fakegraph::graph g = fakegraph::graph::from_json(seed);
       ++loaded;
       for (const char* token : {"ann", "app"}) {
-        const fakegraph::response r = get(g, "/v1.0/users/ann@contoso.com/chats?$expand=members,lastMessagePreview",
-                                          token);
+        const fakegraph::response r =
+            get(g, "/v1.0/users/ann@contoso.com/chats?$expand=members,lastMessagePreview", token);
         CHECK(r.status > 0);
       }
     } catch (const fakegraph::error& e) {
@@ -1221,28 +1323,35 @@ TEST_CASE("a big seed loads in bulk and its indexes come out ordered", "[seed]")
   constexpr int small_chats = 6;
   constexpr int big_chat_messages = 8000;
   constexpr int small_chat_messages = 2000;
-  json seed = {{"settings", {{"now", "2026-11-01T12:00:00Z"}}}, {"tenants", json::array({{{"id", t1}}})}};
+  json seed = {{"settings", {{"now", "2026-11-01T12:00:00Z"}}},
+               {"tenants", json::array({{{"id", t1}}})}};
   seed["users"] = json::array();
-  for (int u = 0; u < users; ++u) seed["users"].push_back({{"userPrincipalName", "u" + std::to_string(u) + "@contoso.com"}});
+  for (int u = 0; u < users; ++u)
+    seed["users"].push_back({{"userPrincipalName", "u" + std::to_string(u) + "@contoso.com"}});
   const fakegraph::timestamp start = *fakegraph::parse_time("2026-01-01T00:00:00Z");
   std::uint64_t x = 12345;
   std::set<fakegraph::timestamp> used;
   auto next_time = [&]() {
     for (;;) {  // distinct times in a scrambled order
       x = fd::splitmix64(x);
-      const fakegraph::timestamp t = start + static_cast<fakegraph::timestamp>(x % (300ull * 86400000ull));
+      const fakegraph::timestamp t =
+          start + static_cast<fakegraph::timestamp>(x % (300ull * 86400000ull));
       if (used.insert(t).second) return t;
     }
   };
   seed["chats"] = json::array();
   for (int c = 0; c <= small_chats; ++c) {
-    json chat = {{"chatType", "group"}, {"topic", "chat " + std::to_string(c)}, {"members", json::array()},
+    json chat = {{"chatType", "group"},
+                 {"topic", "chat " + std::to_string(c)},
+                 {"members", json::array()},
                  {"messages", json::array()}};
     for (int u = 0; u < users; ++u)
-      if (c == 0 || u % 3 == c % 3) chat["members"].push_back({{"user", "u" + std::to_string(u) + "@contoso.com"}});
+      if (c == 0 || u % 3 == c % 3)
+        chat["members"].push_back({{"user", "u" + std::to_string(u) + "@contoso.com"}});
     const int count = c == 0 ? big_chat_messages : small_chat_messages;
     for (int m = 0; m < count; ++m) {
-      const std::string from = chat["members"][static_cast<std::size_t>(m) % chat["members"].size()]["user"];
+      const std::string from =
+          chat["members"][static_cast<std::size_t>(m) % chat["members"].size()]["user"];
       chat["messages"].push_back({{"from", {{"user", from}}},
                                   {"createdDateTime", fakegraph::format_time(next_time())},
                                   {"body", {{"content", "m" + std::to_string(m)}}}});
@@ -1263,8 +1372,9 @@ TEST_CASE("a big seed loads in bulk and its indexes come out ordered", "[seed]")
       if (w.member_of(c.data, u.id)) expected += c.messages.size();
     INFO(u.user_principal_name);
     CHECK(refs.size() == expected);
-    CHECK(std::is_sorted(refs.begin(), refs.end(),
-                         [&](fd::message_ref a, fd::message_ref b) { return w.message_before(a, b); }));
+    CHECK(std::is_sorted(refs.begin(), refs.end(), [&](fd::message_ref a, fd::message_ref b) {
+      return w.message_before(a, b);
+    }));
   }
   // The running preview is the newest message of each chat.
   for (const auto& c : w.chats) {

@@ -53,7 +53,8 @@ TEST_CASE("percent_decode reads '+' as a space only in query strings", "[strings
 }
 
 TEST_CASE("percent_decode refuses broken escapes", "[strings]") {
-  for (const char* s : {"%", "%2", "a%", "a%2", "%G0", "%0G", "%%", "%%20", "100%", "%2 ", "% 2", "%-1", "%+1"}) {
+  for (const char* s :
+       {"%", "%2", "a%", "a%2", "%G0", "%0G", "%%", "%%20", "100%", "%2 ", "% 2", "%-1", "%+1"}) {
     INFO("input: '" << s << "'");
     CHECK_FALSE(fd::percent_decode(s, false).has_value());
     CHECK_FALSE(fd::percent_decode(s, true).has_value());
@@ -74,8 +75,9 @@ TEST_CASE("percent_encode then percent_decode gives back every byte", "[strings]
   const std::string bytes = all_bytes();
   const std::string encoded = fd::percent_encode(bytes);
   for (const char c : encoded) {
-    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-                         c == '-' || c == '.' || c == '_' || c == '~' || c == '%';
+    const bool allowed = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
+                         (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' || c == '~' ||
+                         c == '%';
     CHECK(allowed);
   }
   CHECK(fd::percent_decode(encoded, false) == bytes);
@@ -128,7 +130,8 @@ TEST_CASE("base64 round-trips every byte value at every length, in both alphabet
 }
 
 TEST_CASE("base64_decode refuses what is not base64", "[strings]") {
-  for (const char* s : {"Z", "Zm9vY", "Zm9v!", "Zm 9v", "Zm9v\n", "Zg==Zg==", "=Zg", "Zm.v", "Zm9v%3D", "é"}) {
+  for (const char* s :
+       {"Z", "Zm9vY", "Zm9v!", "Zm 9v", "Zm9v\n", "Zg==Zg==", "=Zg", "Zm.v", "Zm9v%3D", "é"}) {
     INFO("input: '" << s << "'");
     CHECK_FALSE(fd::base64_decode(s).has_value());
   }
@@ -149,7 +152,7 @@ TEST_CASE("to_lower and iequals fold ASCII letters only", "[strings]") {
   CHECK_FALSE(fd::istarts_with("Bear", "bearer"));
 }
 
-TEST_CASE("split keeps empty fields; trim strips spaces and tabs only", "[strings]") {
+TEST_CASE("split keeps empty fields, trim strips spaces and tabs only", "[strings]") {
   using sv = std::string_view;
   CHECK(fd::split("a,b,,c", ',') == std::vector<sv>{"a", "b", "", "c"});
   CHECK(fd::split("", ',') == std::vector<sv>{""});
@@ -169,7 +172,8 @@ TEST_CASE("fnv1a and splitmix64 match their published reference values", "[strin
   CHECK(fd::fnv1a("") == 0xcbf29ce484222325ull);
   CHECK(fd::fnv1a("a") == 0xaf63dc4c8601ec8cull);
   CHECK(fd::fnv1a("foobar") == 0x85944171f73967e8ull);
-  CHECK(fd::splitmix64(0) == 0xe220a8397b1dcdafull);  // the first output of SplitMix64 seeded with 0
+  CHECK(fd::splitmix64(0) ==
+        0xe220a8397b1dcdafull);  // the first output of SplitMix64 seeded with 0
 }
 
 TEST_CASE("make_guid and guid_from_name make version-4-shaped GUIDs", "[strings]") {
@@ -201,10 +205,11 @@ TEST_CASE("is_guid accepts 8-4-4-4-12 hex of either case and nothing else", "[st
   CHECK(fd::is_guid("8b081ef6-4792-4def-b2c9-c363a1bf41d5"));
   CHECK(fd::is_guid("8B081EF6-4792-4DEF-B2C9-C363A1BF41D5"));
   CHECK(fd::is_guid("00000000-0000-0000-0000-000000000000"));
-  for (const char* s : {"", "8b081ef6-4792-4def-b2c9-c363a1bf41d", "8b081ef6-4792-4def-b2c9-c363a1bf41d5a",
-                        "8b081ef6x4792-4def-b2c9-c363a1bf41d5", "8b081ef647924defb2c9c363a1bf41d5",
-                        "{8b081ef6-4792-4def-b2c9-c363a1bf41d}", "8b081ef6-4792-4def-b2c9-c363a1bf41dg",
-                        "8b081ef6--792-4def-b2c9-c363a1bf41d5", "adele@contoso.com"}) {
+  for (const char* s :
+       {"", "8b081ef6-4792-4def-b2c9-c363a1bf41d", "8b081ef6-4792-4def-b2c9-c363a1bf41d5a",
+        "8b081ef6x4792-4def-b2c9-c363a1bf41d5", "8b081ef647924defb2c9c363a1bf41d5",
+        "{8b081ef6-4792-4def-b2c9-c363a1bf41d}", "8b081ef6-4792-4def-b2c9-c363a1bf41dg",
+        "8b081ef6--792-4def-b2c9-c363a1bf41d5", "adele@contoso.com"}) {
     INFO(s);
     CHECK_FALSE(fd::is_guid(s));
   }
@@ -213,7 +218,8 @@ TEST_CASE("is_guid accepts 8-4-4-4-12 hex of either case and nothing else", "[st
 // ---- URLs and query strings -----------------------------------------------------------------
 
 TEST_CASE("split_url cuts absolute URLs and bare paths into raw parts", "[strings]") {
-  auto u = fd::split_url("HTTPS://graph.microsoft.com:443/v1.0/me/chats?$top=2&$expand=members#frag");
+  auto u =
+      fd::split_url("HTTPS://graph.microsoft.com:443/v1.0/me/chats?$top=2&$expand=members#frag");
   CHECK(u.scheme == "https");
   CHECK(u.host == "graph.microsoft.com:443");
   CHECK(u.path == "/v1.0/me/chats");
@@ -223,7 +229,7 @@ TEST_CASE("split_url cuts absolute URLs and bare paths into raw parts", "[string
   CHECK(u.scheme.empty());
   CHECK(u.host.empty());
   CHECK(u.path == "/v1.0/users/adele%40contoso.com/chats");  // still encoded
-  CHECK(u.query == "$filter=topic%20eq%20'a?b'");             // only the first '?' splits
+  CHECK(u.query == "$filter=topic%20eq%20'a?b'");            // only the first '?' splits
 
   u = fd::split_url("http://127.0.0.1:8080?x=1");
   CHECK(u.host == "127.0.0.1:8080");
@@ -245,14 +251,13 @@ TEST_CASE("split_url cuts absolute URLs and bare paths into raw parts", "[string
 }
 
 TEST_CASE("parse_query decodes names and values, '+' as space, in order", "[strings]") {
-  const auto q = fd::parse_query("$top=2&$expand=members,lastMessagePreview&model=A&a+b=c+d&flag&&x=y=z");
+  const auto q =
+      fd::parse_query("$top=2&$expand=members,lastMessagePreview&model=A&a+b=c+d&flag&&x=y=z");
   REQUIRE(q);
-  const std::vector<fd::query_param> expected = {{"$top", "2"},
-                                                 {"$expand", "members,lastMessagePreview"},
-                                                 {"model", "A"},
-                                                 {"a b", "c d"},
-                                                 {"flag", ""},
-                                                 {"x", "y=z"}};
+  const std::vector<fd::query_param> expected = {
+      {"$top", "2"},  {"$expand", "members,lastMessagePreview"},
+      {"model", "A"}, {"a b", "c d"},
+      {"flag", ""},   {"x", "y=z"}};
   CHECK(query_equal(*q, expected));
   CHECK(fd::parse_query("")->empty());
 
@@ -276,7 +281,9 @@ TEST_CASE("build_query and parse_query round-trip any parameters", "[strings]") 
   const std::vector<std::vector<fd::query_param>> cases = {
       {{"$orderby", "lastMessagePreview/createdDateTime desc"}, {"$top", "2"}},
       {{"$filter", "members/any(m: m/displayName eq 'Adele Vance')"}, {"$expand", "members"}},
-      {{"$filter", "lastModifiedDateTime gt 2026-09-02T15:00:00Z and lastModifiedDateTime lt 2026-09-02T16:00:00.5Z"},
+      {{"$filter",
+        "lastModifiedDateTime gt 2026-09-02T15:00:00Z and lastModifiedDateTime lt "
+        "2026-09-02T16:00:00.5Z"},
        {"model", "A"}},
       {{"odd name&=+", "value with %, +, &, =, #, ?, / and \xC3\xA9"}},
       {{"$skiptoken", "eyJhIjoxfQ~0123456789abcdef"}},
@@ -297,14 +304,15 @@ TEST_CASE("build_query and parse_query round-trip any parameters", "[strings]") 
 
 namespace {
 
-const fd::cursor sample_cursor{{"1793374927509", "", "19:fba5913dd74162ad849c812d81852b2a@thread.v2"}, 42};
+const fd::cursor sample_cursor{
+    {"1793374927509", "", "19:fba5913dd74162ad849c812d81852b2a@thread.v2"}, 42};
 constexpr std::uint64_t bound = 0x1234567890abcdefull;
 constexpr std::uint64_t secret = 0xfeedfacecafebeefull;
 
 bool url_safe(const std::string& s) {
   for (const char c : s)
-    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_' ||
-          c == '~'))
+    if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+          c == '_' || c == '~'))
       return false;
   return true;
 }
@@ -330,17 +338,20 @@ TEST_CASE("a skiptoken decodes to the cursor it was made from", "[strings][pagin
   CHECK(odd_back->as_of == odd.as_of);
 
   const fd::cursor empty{{}, 0};
-  const auto empty_back = fd::decode_skiptoken(fd::encode_skiptoken(empty, bound, secret), bound, secret);
+  const auto empty_back =
+      fd::decode_skiptoken(fd::encode_skiptoken(empty, bound, secret), bound, secret);
   REQUIRE(empty_back);
   CHECK(empty_back->key.empty());
   CHECK(empty_back->as_of == 0);
 }
 
-TEST_CASE("a skiptoken is useless against another query, graph or after any change", "[strings][paging]") {
+TEST_CASE("a skiptoken is useless against another query, graph or after any change",
+          "[strings][paging]") {
   const std::string token = fd::encode_skiptoken(sample_cursor, bound, secret);
   CHECK_FALSE(fd::decode_skiptoken(token, bound + 1, secret).has_value());
   CHECK_FALSE(fd::decode_skiptoken(token, bound, secret ^ 1).has_value());
-  CHECK_FALSE(fd::decode_skiptoken(token, fd::fingerprint({"chats", "a", "b", ""}), secret).has_value());
+  CHECK_FALSE(
+      fd::decode_skiptoken(token, fd::fingerprint({"chats", "a", "b", ""}), secret).has_value());
 
   // Every single-character change, to every other character of the token alphabet, for
   // bodies of each length modulo 3 (base64's last character carries 2, 4 or 6 bits).
@@ -381,15 +392,18 @@ TEST_CASE("a skiptoken with a valid mac but a foreign body is refused", "[string
   auto forge = [](const std::string& body) {
     return fd::base64_encode(body, true) + "~" + fd::token_mac(body, bound, secret);
   };
-  CHECK(fd::decode_skiptoken(forge(R"({"a":1,"k":["x"]})"), bound, secret).has_value());  // the control
-  // The control in the standard alphabet in the standard alphabet, padded: not the URL-safe spelling, refused.
+  CHECK(fd::decode_skiptoken(forge(R"({"a":1,"k":["x"]})"), bound, secret)
+            .has_value());  // the control
+  // The control in the standard alphabet in the standard alphabet, padded: not the URL-safe
+  // spelling, refused.
   const std::string control = R"({"a":1,"k":["x"]})";
-  const std::string padded = fd::base64_encode(control, false) + "~" + fd::token_mac(control, bound, secret);
+  const std::string padded =
+      fd::base64_encode(control, false) + "~" + fd::token_mac(control, bound, secret);
   REQUIRE(padded.find('=') != std::string::npos);
   CHECK_FALSE(fd::decode_skiptoken(padded, bound, secret).has_value());
-  for (const char* body : {"", "not json", "[]", "null", R"({"k":["x"]})", R"({"a":1})", R"({"a":-1,"k":[]})",
-                           R"({"a":1.5,"k":[]})", R"({"a":"1","k":[]})", R"({"a":1,"k":"x"})",
-                           R"({"a":1,"k":[1]})", R"({"a":1,"k":[null]})"}) {
+  for (const char* body : {"", "not json", "[]", "null", R"({"k":["x"]})", R"({"a":1})",
+                           R"({"a":-1,"k":[]})", R"({"a":1.5,"k":[]})", R"({"a":"1","k":[]})",
+                           R"({"a":1,"k":"x"})", R"({"a":1,"k":[1]})", R"({"a":1,"k":[null]})"}) {
     INFO(body);
     CHECK_FALSE(fd::decode_skiptoken(forge(body), bound, secret).has_value());
   }
@@ -398,6 +412,8 @@ TEST_CASE("a skiptoken with a valid mac but a foreign body is refused", "[string
 TEST_CASE("fingerprint separates its parts", "[strings][paging]") {
   CHECK(fd::fingerprint({"ab", "c"}) != fd::fingerprint({"a", "bc"}));
   CHECK(fd::fingerprint({"a", ""}) != fd::fingerprint({"a"}));
-  CHECK(fd::fingerprint({"chats", "u1", "u1", "$top=2&"}) == fd::fingerprint({"chats", "u1", "u1", "$top=2&"}));
-  CHECK(fd::fingerprint({"chats", "u1", "u1", "$top=2&"}) != fd::fingerprint({"chats", "u1", "u1", "$top=3&"}));
+  CHECK(fd::fingerprint({"chats", "u1", "u1", "$top=2&"}) ==
+        fd::fingerprint({"chats", "u1", "u1", "$top=2&"}));
+  CHECK(fd::fingerprint({"chats", "u1", "u1", "$top=2&"}) !=
+        fd::fingerprint({"chats", "u1", "u1", "$top=3&"}));
 }

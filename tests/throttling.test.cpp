@@ -16,7 +16,8 @@ using nlohmann::json;
 
 namespace {
 
-fakegraph::response get(const fakegraph::graph& g, const std::string& url, const std::string& token) {
+fakegraph::response get(const fakegraph::graph& g, const std::string& url,
+                        const std::string& token) {
   return g.handle({"GET", url, {{"Authorization", "Bearer " + token}}});
 }
 
@@ -105,7 +106,8 @@ TEST_CASE("Throttling: the window slides on the graph's clock", "[throttling]") 
 TEST_CASE("Throttling: 30 List chats requests per second per app per tenant", "[throttling]") {
   auto g = crowd();
   g.enable_throttling();
-  for (int i = 0; i < 30; ++i) REQUIRE(get(g, "/v1.0/users/" + user(i) + "/chats", "app").status == 200);
+  for (int i = 0; i < 30; ++i)
+    REQUIRE(get(g, "/v1.0/users/" + user(i) + "/chats", "app").status == 200);
   const auto r = get(g, "/v1.0/users/" + user(30) + "/chats", "app");
   CHECK(r.status == 429);
   CHECK(g.journal().last()->fault == "throttled: listChatsPerAppPerTenant");
@@ -126,7 +128,7 @@ TEST_CASE("Throttling: 200 getAllMessages requests per second per app per tenant
   CHECK(get(g, url, "app").status != 429);
 }
 
-TEST_CASE("Throttling: limits are configurable; 0 means no limit", "[throttling]") {
+TEST_CASE("Throttling: limits are configurable, 0 means no limit", "[throttling]") {
   auto g = crowd();
   fakegraph::throttling_limits limits;
   limits.list_chats_per_user = 0;
@@ -146,7 +148,8 @@ TEST_CASE("Throttling: limits are configurable; 0 means no limit", "[throttling]
   CHECK(error_id([&] { g.enable_throttling(limits); }) == "fakegraph.throttling.bad_limit");
 }
 
-TEST_CASE("Throttling: refused requests are not throttled and do not use the window", "[throttling]") {
+TEST_CASE("Throttling: refused requests are not throttled and do not use the window",
+          "[throttling]") {
   auto g = crowd();
   g.enable_throttling();
   for (int i = 0; i < 10; ++i) CHECK(get(g, "/v1.0/me/chats", "no-such-token").status == 401);
@@ -187,9 +190,12 @@ TEST_CASE("Throttling: from the seed's settings.throttling", "[throttling][seed]
     }
     return std::string("(loaded)");
   };
-  CHECK(refused({{"listChatsPerUser", -1}}).rfind("[fakegraph.seed.bad_type] settings.throttling.listChatsPerUser:", 0) == 0);
-  CHECK(refused({{"perUser", 5}}).rfind("[fakegraph.seed.unknown_key] settings.throttling.perUser:", 0) == 0);
-  CHECK(refused({{"enabled", "yes"}}).rfind("[fakegraph.seed.bad_type] settings.throttling.enabled:", 0) == 0);
+  CHECK(refused({{"listChatsPerUser", -1}})
+            .rfind("[fakegraph.seed.bad_type] settings.throttling.listChatsPerUser:", 0) == 0);
+  CHECK(refused({{"perUser", 5}})
+            .rfind("[fakegraph.seed.unknown_key] settings.throttling.perUser:", 0) == 0);
+  CHECK(refused({{"enabled", "yes"}})
+            .rfind("[fakegraph.seed.bad_type] settings.throttling.enabled:", 0) == 0);
   CHECK(refused(true).rfind("[fakegraph.seed.bad_type] settings.throttling:", 0) == 0);
 }
 

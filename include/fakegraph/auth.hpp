@@ -4,10 +4,10 @@
 #include <nlohmann/json.hpp>  // nlohmann::json (JWT claims)
 
 #include <initializer_list>  // std::initializer_list
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <vector>       // std::vector
+#include <optional>          // std::optional
+#include <string>            // std::string
+#include <string_view>       // std::string_view
+#include <vector>            // std::vector
 
 #include "store.hpp"
 
@@ -53,8 +53,10 @@ inline auth_outcome from_jwt(const world_state& w, std::string_view raw, timesta
   const auto parts = split(raw, '.');
   const auto header = parts.size() == 3 ? base64_decode(parts[0]) : std::nullopt;
   const auto payload = parts.size() == 3 ? base64_decode(parts[1]) : std::nullopt;
-  const nlohmann::json h = header ? nlohmann::json::parse(*header, nullptr, false) : nlohmann::json();
-  const nlohmann::json c = payload ? nlohmann::json::parse(*payload, nullptr, false) : nlohmann::json();
+  const nlohmann::json h =
+      header ? nlohmann::json::parse(*header, nullptr, false) : nlohmann::json();
+  const nlohmann::json c =
+      payload ? nlohmann::json::parse(*payload, nullptr, false) : nlohmann::json();
   if (!h.is_object() || !c.is_object())
     return auth_failure("CompactToken parsing failed with error code: 80049217");
   auto claim = [&](const char* name) -> std::string {
@@ -104,7 +106,8 @@ inline auth_outcome from_jwt(const world_state& w, std::string_view raw, timesta
     return {p, {}};
   }
   const user* u = w.find_user(claim("oid"));
-  if (!u || !iequals(u->tenant_id, p.tenant_id)) return auth_failure("Access token validation failure.");
+  if (!u || !iequals(u->tenant_id, p.tenant_id))
+    return auth_failure("Access token validation failure.");
   p.type = principal::kind::user;
   p.id = u->id;
   p.roles.clear();
@@ -112,7 +115,8 @@ inline auth_outcome from_jwt(const world_state& w, std::string_view raw, timesta
 }
 
 /// Graph's first gate: the Authorization header to a principal, or a 401 message.
-inline auth_outcome authenticate(const world_state& w, std::string_view authorization, timestamp now) {
+inline auth_outcome authenticate(const world_state& w, std::string_view authorization,
+                                 timestamp now) {
   authorization = trim(authorization);
   if (authorization.empty()) return auth_failure("Access token is empty.");
   if (!istarts_with(authorization, "Bearer") ||
@@ -155,7 +159,8 @@ inline std::string join(const std::vector<std::string>& items, std::string_view 
   return out;
 }
 
-inline std::string join(std::initializer_list<std::string_view> items, std::string_view sep = ", ") {
+inline std::string join(std::initializer_list<std::string_view> items,
+                        std::string_view sep = ", ") {
   std::string out;
   for (const auto i : items) {
     if (!out.empty()) out += sep;

@@ -23,8 +23,9 @@ namespace fakegraph {
 inline timestamp utc(std::string_view iso8601) {
   const auto t = parse_time(iso8601);
   if (!t)
-    throw error("fakegraph.world.bad_time",
-                "'" + std::string(iso8601) + "' is not an ISO-8601 UTC time such as 2026-11-01T12:00:00Z");
+    throw error(
+        "fakegraph.world.bad_time",
+        "'" + std::string(iso8601) + "' is not an ISO-8601 UTC time such as 2026-11-01T12:00:00Z");
   return *t;
 }
 
@@ -33,7 +34,9 @@ inline timestamp utc(std::string_view iso8601) {
 struct user_spec {
   user_spec(const char* upn) : user_principal_name(upn) {}  // NOLINT: implicit on purpose
   user_spec(std::string upn, std::string display_name_ = {}, std::string tenant_ = {})  // NOLINT
-      : user_principal_name(std::move(upn)), display_name(std::move(display_name_)), tenant(std::move(tenant_)) {}
+      : user_principal_name(std::move(upn)),
+        display_name(std::move(display_name_)),
+        tenant(std::move(tenant_)) {}
 
   std::string user_principal_name;
   std::string display_name;           // default: the UPN's part before '@'
@@ -45,7 +48,7 @@ struct user_spec {
 
 /// An app registration for `graph::add_application`: `g.add_application({"Exporter"})`.
 struct application_spec {
-  application_spec(const char* display_name_) : display_name(display_name_) {}  // NOLINT
+  application_spec(const char* display_name_) : display_name(display_name_) {}        // NOLINT
   application_spec(std::string display_name_ = "Test app", std::string tenant_ = {},  // NOLINT
                    bool billing_ = true)
       : display_name(std::move(display_name_)), tenant(std::move(tenant_)), billing(billing_) {}
@@ -70,7 +73,8 @@ struct chat_spec {
     c.type = chat_type::one_on_one;
     return c;
   }
-  static chat_spec group(const std::vector<std::string>& member_users, std::optional<std::string> topic_ = std::nullopt) {
+  static chat_spec group(const std::vector<std::string>& member_users,
+                         std::optional<std::string> topic_ = std::nullopt) {
     chat_spec c;
     for (const auto& u : member_users) c.members.push_back(member(u));
     c.type = chat_type::group;
@@ -83,7 +87,8 @@ struct chat_spec {
     chat_spec c = group(member_users, std::move(topic_));
     c.type = chat_type::meeting;
     online_meeting_info info;
-    info.organizer_id = organizer.empty() && !member_users.empty() ? member_users.front() : std::move(organizer);
+    info.organizer_id =
+        organizer.empty() && !member_users.empty() ? member_users.front() : std::move(organizer);
     c.meeting_info = std::move(info);
     return c;
   }
@@ -94,13 +99,13 @@ struct chat_spec {
     return m;
   }
 
-  std::vector<chat_member> members;     // users by id or UPN, with roles, visible history, viewpoint
-  std::optional<chat_type> type;        // default: oneOnOne for 2 members without topic, else group
-  std::optional<std::string> topic;     // null for oneOnOne
-  std::string id;                       // default: Graph-shaped, derived from type, members and idSeed
-  std::string tenant;                   // default: the first member's tenant
-  std::optional<timestamp> created;     // default: the graph's clock
-  std::optional<timestamp> last_updated;  // default: created
+  std::vector<chat_member> members;  // users by id or UPN, with roles, visible history, viewpoint
+  std::optional<chat_type> type;     // default: oneOnOne for 2 members without topic, else group
+  std::optional<std::string> topic;  // null for oneOnOne
+  std::string id;                    // default: Graph-shaped, derived from type, members and idSeed
+  std::string tenant;                // default: the first member's tenant
+  std::optional<timestamp> created;  // default: the graph's clock
+  std::optional<timestamp> last_updated;    // default: created
   std::vector<std::string> installed_apps;  // teamsApp ids
   bool hidden_for_all_members = false;
   std::optional<online_meeting_info> meeting_info;  // meeting chats; joinWebUrl derived when empty
@@ -109,7 +114,8 @@ struct chat_spec {
 /// A message for `graph::add_message`: `g.add_message(chat, {"adele@contoso.com", "hi"})`.
 struct message_spec {
   message_spec() = default;
-  message_spec(std::string from_, std::string content_, std::optional<timestamp> created_ = std::nullopt)  // NOLINT
+  message_spec(std::string from_, std::string content_,
+               std::optional<timestamp> created_ = std::nullopt)  // NOLINT
       : from(std::move(from_)), content(std::move(content_)), created(created_) {}
 
   std::string from;     // a member, by id or UPN; "" = no sender (system events)
@@ -131,8 +137,8 @@ struct message_spec {
   nlohmann::json event_detail = nullptr;  // systemEventMessage's eventDetail
 };
 
-/// A delegated token's identity: `g.add_token("adele", fakegraph::delegated("adele@contoso.com", {"Chat.Read"}))`.
-/// Set `expires` on the result for a token that runs out on the graph's clock.
+/// A delegated token's identity: `g.add_token("adele", fakegraph::delegated("adele@contoso.com",
+/// {"Chat.Read"}))`. Set `expires` on the result for a token that runs out on the graph's clock.
 inline token delegated(std::string user, std::vector<std::string> scopes) {
   token t;
   t.type = token::kind::user;
@@ -169,7 +175,8 @@ namespace detail {
 inline void add_member(world_state& w, const std::string& chat_id, chat_member m, timestamp now,
                        const origin& o) {
   const auto it = w.chat_index.find(chat_id);
-  if (it == w.chat_index.end()) fail(o.area, "unknown_chat", o.at("chatId"), "unknown chat '" + chat_id + "'");
+  if (it == w.chat_index.end())
+    fail(o.area, "unknown_chat", o.at("chatId"), "unknown chat '" + chat_id + "'");
   const std::uint32_t ci = it->second;
   resolve_member(w, m, o, "member");
   chat& c = w.chats[ci].data;
@@ -177,7 +184,8 @@ inline void add_member(world_state& w, const std::string& chat_id, chat_member m
     fail(o.area, "duplicate_member", o.at("member.user"),
          "user '" + m.user_id + "' is already a member of chat '" + chat_id + "'");
   if (c.type == chat_type::one_on_one)
-    fail(o.area, "bad_roster", o.at("member"), "a oneOnOne chat has exactly 2 members; add a group chat instead");
+    fail(o.area, "bad_roster", o.at("member"),
+         "a oneOnOne chat has exactly 2 members; add a group chat instead");
   c.members.push_back(m);
   c.last_updated = std::max(c.last_updated, now);
   w.chats_of_user[to_lower(m.user_id)].push_back(ci);

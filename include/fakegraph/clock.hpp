@@ -108,8 +108,8 @@ inline std::optional<timestamp> parse_time(std::string_view s) {
       return std::nullopt;
     }
   }
-  const std::int64_t days = detail::days_from_civil(y, static_cast<unsigned>(mo),
-                                                    static_cast<unsigned>(d));
+  const std::int64_t days =
+      detail::days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
   return ((days * 24 + h) * 60 + mi - offset_minutes) * 60000 + se * 1000 + millis;
 }
 
@@ -197,8 +197,10 @@ class clock {
   template <class Rep, class Period>
   void advance(std::chrono::duration<Rep, Period> d) noexcept {
     const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(d).count();
-    if (fixed_) now_ += ms;
-    else offset_ += ms;
+    if (fixed_)
+      now_ += ms;
+    else
+      offset_ += ms;
   }
 
   bool is_fixed() const noexcept { return fixed_; }

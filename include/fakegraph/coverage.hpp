@@ -63,13 +63,15 @@ struct coverage_data {
 
   /// A printable report (plain text, one count per line, sections in a fixed order).
   std::string report() const {
-    std::string out = "fakegraph coverage: " + std::to_string(requests) + " request" + (requests == 1 ? "" : "s") + "\n";
+    std::string out = "fakegraph coverage: " + std::to_string(requests) + " request" +
+                      (requests == 1 ? "" : "s") + "\n";
     auto section = [&](const char* title, const std::map<std::string, std::uint64_t>& m) {
       out += std::string("  ") + title + "\n";
       if (m.empty()) out += "    (none)\n";
       for (const auto& [k, n] : m) {
         std::string count = std::to_string(n);
-        out += "    " + std::string(count.size() < 6 ? 6 - count.size() : 0, ' ') + count + "  " + k + "\n";
+        out += "    " + std::string(count.size() < 6 ? 6 - count.size() : 0, ' ') + count + "  " +
+               k + "\n";
       }
     };
     section("endpoints", endpoints);
@@ -85,8 +87,9 @@ struct coverage_data {
   }
 
   nlohmann::json json() const {
-    return {{"requests", requests},           {"endpoints", endpoints}, {"queryOptions", query_options},
-            {"permissions", permissions},     {"statuses", statuses},   {"faults", faults},
+    return {{"requests", requests},           {"endpoints", endpoints},
+            {"queryOptions", query_options},  {"permissions", permissions},
+            {"statuses", statuses},           {"faults", faults},
             {"notExercised", not_exercised()}};
   }
 
@@ -95,16 +98,26 @@ struct coverage_data {
             "getAllMessages GET /users/{user}/chats/getAllMessages"};
   }
   static std::vector<std::string_view> known_options() {
-    return {"listChats $top",        "listChats $filter",          "listChats $expand=members",
-            "listChats $expand=lastMessagePreview", "listChats $orderby", "listChats $skiptoken",
-            "getAllMessages $top",   "getAllMessages $filter",     "getAllMessages $skiptoken",
-            "getAllMessages model=A", "getAllMessages model=B"};
+    return {"listChats $top",
+            "listChats $filter",
+            "listChats $expand=members",
+            "listChats $expand=lastMessagePreview",
+            "listChats $orderby",
+            "listChats $skiptoken",
+            "getAllMessages $top",
+            "getAllMessages $filter",
+            "getAllMessages $skiptoken",
+            "getAllMessages model=A",
+            "getAllMessages model=B"};
   }
   /// Answers a resilient client must survive: (name, prefix of a status or fault key).
   static std::vector<std::pair<std::string_view, std::string_view>> resilience_answers() {
-    return {{"401 InvalidAuthenticationToken", "401"}, {"403 Forbidden", "403"},
-            {"429 TooManyRequests", "429"},           {"502 UnknownError", "502"},
-            {"503 serviceNotAvailable", "503"},       {"504 UnknownError", "504"},
+    return {{"401 InvalidAuthenticationToken", "401"},
+            {"403 Forbidden", "403"},
+            {"429 TooManyRequests", "429"},
+            {"502 UnknownError", "502"},
+            {"503 serviceNotAvailable", "503"},
+            {"504 UnknownError", "504"},
             {"empty page with nextLink", "empty page"}};
   }
 };
@@ -159,10 +172,12 @@ class coverage {
     const std::string route(to_string(e.route));
     std::lock_guard<std::mutex> lock(mutex_);
     ++data_.requests;
-    ++data_.endpoints[e.route == endpoint::none ? std::string("(no route) ") + e.shape : route + " " + e.shape];
+    ++data_.endpoints[e.route == endpoint::none ? std::string("(no route) ") + e.shape
+                                                : route + " " + e.shape];
     if (e.route != endpoint::none)
       for (const auto& o : e.options) ++data_.query_options[route + " " + o];
-    ++data_.statuses[e.code.empty() ? std::to_string(e.status) : std::to_string(e.status) + " " + e.code];
+    ++data_.statuses[e.code.empty() ? std::to_string(e.status)
+                                    : std::to_string(e.status) + " " + e.code];
     for (const auto& f : e.faults) ++data_.faults[f];
     if (e.route == endpoint::none || e.answered_by_fault) return;
     std::string who = "unauthenticated";
@@ -172,10 +187,12 @@ class coverage {
       who += detail::join(app ? e.who->roles : e.who->scopes, " ") + "]";
     }
     std::string decision;
-    if (e.status >= 200 && e.status < 300) decision = "allowed";
+    if (e.status >= 200 && e.status < 300)
+      decision = "allowed";
     else if (e.status == 401 || e.status == 402 || e.status == 403 || e.status == 412)
       decision = std::to_string(e.status) + " " + detail::first_sentence(e.message);
-    else return;  // a refusal for some other reason (a bad $top…) says nothing about permissions
+    else
+      return;  // a refusal for some other reason (a bad $top…) says nothing about permissions
     ++data_.permissions[route + " " + who + " -> " + decision];
   }
 

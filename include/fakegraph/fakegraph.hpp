@@ -3,10 +3,16 @@
 #pragma once
 
 #include "auth.hpp"
+#include "builder.hpp"
 #include "clock.hpp"
+#include "coverage.hpp"
 #include "error.hpp"
+#include "faults.hpp"
+#include "get_all_messages.hpp"
 #include "graph.hpp"
 #include "http.hpp"
+#include "journal.hpp"
+#include "list_chats.hpp"
 #include "model.hpp"
 #include "seed.hpp"
 #include "store.hpp"

@@ -103,14 +103,24 @@ class fault {
   }
 
   // ---- which requests (all given must hold; none given: every request) ------------
-  fault on(endpoint e) const { return with([&](fault& f) { f.route_ = e; }); }
-  fault method(std::string m) const { return with([&](fault& f) { f.method_ = std::move(m); }); }
+  fault on(endpoint e) const {
+    return with([&](fault& f) { f.route_ = e; });
+  }
+  fault method(std::string m) const {
+    return with([&](fault& f) { f.method_ = std::move(m); });
+  }
   /// A substring of the URL as sent (e.g. "$skiptoken" to hit only follow-up pages).
-  fault url_contains(std::string s) const { return with([&](fault& f) { f.url_contains_ = std::move(s); }); }
+  fault url_contains(std::string s) const {
+    return with([&](fault& f) { f.url_contains_ = std::move(s); });
+  }
   /// The bearer token as sent (without "Bearer ").
-  fault token(std::string bearer) const { return with([&](fault& f) { f.token_ = std::move(bearer); }); }
+  fault token(std::string bearer) const {
+    return with([&](fault& f) { f.token_ = std::move(bearer); });
+  }
   /// The authenticated caller: a user id or userPrincipalName, or an appId.
-  fault caller(std::string who) const { return with([&](fault& f) { f.caller_ = std::move(who); }); }
+  fault caller(std::string who) const {
+    return with([&](fault& f) { f.caller_ = std::move(who); });
+  }
 
   // ---- which of the matching requests ---------------------------------------------
   /// Only the n-th matching request (1-based).
@@ -134,12 +144,20 @@ class fault {
   }
 
   // ---- details of the answer ------------------------------------------------------
-  fault retry_after(double seconds) const { return with([&](fault& f) { f.retry_after_ = seconds; }); }
+  fault retry_after(double seconds) const {
+    return with([&](fault& f) { f.retry_after_ = seconds; });
+  }
   /// Adds latency to whatever the rule answers.
-  fault with_delay(std::chrono::milliseconds d) const { return with([&](fault& f) { f.delay_ = d; }); }
+  fault with_delay(std::chrono::milliseconds d) const {
+    return with([&](fault& f) { f.delay_ = d; });
+  }
   /// Replaces the error body's `code` / `message`.
-  fault code(std::string c) const { return with([&](fault& f) { f.code_ = std::move(c); }); }
-  fault message(std::string m) const { return with([&](fault& f) { f.message_ = std::move(m); }); }
+  fault code(std::string c) const {
+    return with([&](fault& f) { f.code_ = std::move(c); });
+  }
+  fault message(std::string m) const {
+    return with([&](fault& f) { f.message_ = std::move(m); });
+  }
 
   // ---- reading a rule -------------------------------------------------------------
   effect kind() const noexcept { return effect_; }
@@ -162,16 +180,33 @@ class fault {
   std::string describe() const {
     std::string s;
     switch (effect_) {
-      case effect::none: s = "delay"; break;
-      case effect::throttle: s = "429 " + code_.value_or("TooManyRequests"); break;
-      case effect::unavailable: s = "503 " + code_.value_or("serviceNotAvailable"); break;
-      case effect::bad_gateway: s = "502 " + code_.value_or("UnknownError"); break;
-      case effect::gateway_timeout: s = "504 " + code_.value_or("UnknownError"); break;
-      case effect::expired_token: s = "401 expired token"; break;
-      case effect::empty_page: s = "empty page with nextLink"; break;
-      case effect::http_error: s = std::to_string(status_) + " " + code_.value_or(""); break;
+      case effect::none:
+        s = "delay";
+        break;
+      case effect::throttle:
+        s = "429 " + code_.value_or("TooManyRequests");
+        break;
+      case effect::unavailable:
+        s = "503 " + code_.value_or("serviceNotAvailable");
+        break;
+      case effect::bad_gateway:
+        s = "502 " + code_.value_or("UnknownError");
+        break;
+      case effect::gateway_timeout:
+        s = "504 " + code_.value_or("UnknownError");
+        break;
+      case effect::expired_token:
+        s = "401 expired token";
+        break;
+      case effect::empty_page:
+        s = "empty page with nextLink";
+        break;
+      case effect::http_error:
+        s = std::to_string(status_) + " " + code_.value_or("");
+        break;
     }
-    if (retry_after_) s += " (Retry-After " + detail::format_retry_after(to_ms(*retry_after_)) + ")";
+    if (retry_after_)
+      s += " (Retry-After " + detail::format_retry_after(to_ms(*retry_after_)) + ")";
     if (delay_.count() > 0) s += " +" + std::to_string(delay_.count()) + " ms";
     if (route_) s += " on " + std::string(to_string(*route_));
     if (!method_.empty()) s += " " + method_;
@@ -179,9 +214,15 @@ class fault {
     if (!token_.empty()) s += " token '" + token_ + "'";
     if (!caller_.empty()) s += " caller '" + caller_ + "'";
     switch (schedule_) {
-      case schedule::every: s += count_ == 1 ? ", every match" : ", every " + ordinal(count_) + " match"; break;
-      case schedule::nth: s += ", the " + ordinal(count_) + " match"; break;
-      case schedule::first: s += ", the first " + std::to_string(count_) + " matches"; break;
+      case schedule::every:
+        s += count_ == 1 ? ", every match" : ", every " + ordinal(count_) + " match";
+        break;
+      case schedule::nth:
+        s += ", the " + ordinal(count_) + " match";
+        break;
+      case schedule::first:
+        s += ", the first " + std::to_string(count_) + " matches";
+        break;
       case schedule::share: {
         std::string p = nlohmann::json(share_).dump();
         s += ", a share of " + p + " of matches";
@@ -238,14 +279,13 @@ class fault {
   std::uint64_t count_ = 1;
   double share_ = 0;
   std::optional<std::uint64_t> seed_;
-
 };
 
 /// The rates of the throttling model, in requests per second (a sliding one-second
 /// window on the graph's clock). Defaults: the documented Teams limits. 0 = no limit.
 struct throttling_limits {
   int get_all_messages_per_app_per_tenant = 200;
-  int get_all_messages_per_app = 1000;  // across tenants
+  int get_all_messages_per_app = 1000;     // across tenants
   int list_chats_per_app_per_tenant = 30;  // "other GET API calls for Microsoft Teams"
   int list_chats_per_app = 1500;           // across tenants
   int list_chats_per_user = 5;             // the user whose chats are listed
@@ -281,10 +321,13 @@ inline response fault_response(const fault& f, const call_context& ctx) {
   switch (f.kind()) {
     case e::throttle:
       return throttled_response(ctx, fault::to_ms(f.retry_after_seconds().value_or(1)),
-                                code.value_or("TooManyRequests"), message.value_or("Please retry again later."));
+                                code.value_or("TooManyRequests"),
+                                message.value_or("Please retry again later."));
     case e::unavailable:
-      r = graph_error(ctx, 503, code.value_or("serviceNotAvailable"),
-                      message.value_or("The service is temporarily unavailable. Try the request again after a delay."));
+      r = graph_error(
+          ctx, 503, code.value_or("serviceNotAvailable"),
+          message.value_or(
+              "The service is temporarily unavailable. Try the request again after a delay."));
       break;
     case e::bad_gateway:
       r = graph_error(ctx, 502, code.value_or("UnknownError"), message.value_or("Bad Gateway"));
@@ -304,7 +347,8 @@ inline response fault_response(const fault& f, const call_context& ctx) {
       break;
   }
   if (f.retry_after_seconds())
-    r.headers.emplace_back("Retry-After", format_retry_after(fault::to_ms(*f.retry_after_seconds())));
+    r.headers.emplace_back("Retry-After",
+                           format_retry_after(fault::to_ms(*f.retry_after_seconds())));
   return r;
 }
 
@@ -331,18 +375,23 @@ void check_fault(const fault& f, Bad&& bad) {
   if (f.retry_after_seconds()) {
     const double ra = *f.retry_after_seconds();
     if (!std::isfinite(ra) || ra <= 0 || ra > 86400)
-      bad("retryAfter", "must be a number of seconds in (0, 86400], not " + nlohmann::json(ra).dump());
+      bad("retryAfter",
+          "must be a number of seconds in (0, 86400], not " + nlohmann::json(ra).dump());
     if (f.kind() == e::none || f.kind() == e::empty_page)
-      bad("retryAfter", "goes with an error status (429, 503, …), not with a delay or an empty page");
+      bad("retryAfter",
+          "goes with an error status (429, 503, …), not with a delay or an empty page");
   }
   if (f.delay_of().count() < 0 || f.delay_of().count() > 600000)
     bad("delayMs", "must be 0 to 600000 milliseconds, not " + std::to_string(f.delay_of().count()));
-  if (f.kind() == e::none && f.delay_of().count() == 0) bad("delayMs", "a delay rule needs a delay above 0 ms");
+  if (f.kind() == e::none && f.delay_of().count() == 0)
+    bad("delayMs", "a delay rule needs a delay above 0 ms");
   if (f.kind() == e::http_error) {
     if (f.status() < 400 || f.status() > 599)
       bad("status", "must be an error status from 400 to 599, not " + std::to_string(f.status()));
     if (!f.code_of() || f.code_of()->empty())
-      bad("code", "an error status other than 401, 429, 502, 503 and 504 needs the Graph error code to send");
+      bad("code",
+          "an error status other than 401, 429, 502, 503 and 504 needs the Graph error code to "
+          "send");
   }
   if (f.route() && *f.route() == endpoint::none && f.kind() == e::empty_page)
     bad("route", "an empty page needs a route that answers pages (listChats or getAllMessages)");
@@ -404,7 +453,8 @@ inline std::optional<response> empty_page_for(const response& real, const call_c
                                               const std::string& next) {
   if (real.status != 200) return std::nullopt;
   const nlohmann::ordered_json page = nlohmann::ordered_json::parse(real.body, nullptr, false);
-  if (!page.is_object() || !page.contains("value") || !page["value"].is_array()) return std::nullopt;
+  if (!page.is_object() || !page.contains("value") || !page["value"].is_array())
+    return std::nullopt;
   nlohmann::ordered_json out;
   if (page.contains("@odata.context")) out["@odata.context"] = page["@odata.context"];
   out["@odata.count"] = 0;
@@ -529,8 +579,10 @@ class fault_set {
 
   std::size_t add_locked(fault f) {
     rule_state r{next_id_++, std::move(f), 0, 0, 0};
-    r.draw_seed = r.rule.seed() ? *r.rule.seed()
-                                : detail::splitmix64(id_seed_ ^ (0x5EEDFA17ull + r.id * 0x9E3779B97F4A7C15ull));
+    r.draw_seed =
+        r.rule.seed()
+            ? *r.rule.seed()
+            : detail::splitmix64(id_seed_ ^ (0x5EEDFA17ull + r.id * 0x9E3779B97F4A7C15ull));
     rules_.push_back(std::move(r));
     return rules_.back().id;
   }
@@ -542,10 +594,12 @@ class fault_set {
     throw error("fakegraph.faults.unknown_rule", "no fault rule with id " + std::to_string(id));
   }
 
-  static bool matches(const fault& f, const detail::fault_request& in, const detail::world_state& world) {
+  static bool matches(const fault& f, const detail::fault_request& in,
+                      const detail::world_state& world) {
     if (f.route() && *f.route() != in.route) return false;
     if (!f.method_of().empty() && !detail::iequals(f.method_of(), in.method)) return false;
-    if (!f.url_substring().empty() && in.url.find(f.url_substring()) == std::string_view::npos) return false;
+    if (!f.url_substring().empty() && in.url.find(f.url_substring()) == std::string_view::npos)
+      return false;
     if (!f.token_of().empty() && f.token_of() != in.bearer) return false;
     if (!f.caller_of().empty()) {
       if (!in.who) return false;
@@ -559,9 +613,12 @@ class fault_set {
 
   static bool due(const rule_state& r, std::uint64_t k) {
     switch (r.rule.when_kind()) {
-      case fault::schedule::nth: return k == r.rule.count();
-      case fault::schedule::every: return k % r.rule.count() == 0;
-      case fault::schedule::first: return k <= r.rule.count();
+      case fault::schedule::nth:
+        return k == r.rule.count();
+      case fault::schedule::every:
+        return k % r.rule.count() == 0;
+      case fault::schedule::first:
+        return k <= r.rule.count();
       case fault::schedule::share: {
         // The k-th match's draw depends on (seed, k) only: reproducible, thread order aside.
         const std::uint64_t x = detail::splitmix64(r.draw_seed ^ detail::splitmix64(k));
@@ -668,16 +725,21 @@ class throttler {
     std::vector<bucket> buckets;
     const std::string app = detail::to_lower(who.id) + "|" + detail::to_lower(who.tenant_id);
     if (route == endpoint::get_all_messages && who.is_application()) {
-      buckets.push_back({"getAllMessagesPerAppPerTenant", "gam|" + app, limits_.get_all_messages_per_app_per_tenant});
-      buckets.push_back({"getAllMessagesPerApp", "gam|" + detail::to_lower(who.id), limits_.get_all_messages_per_app});
+      buckets.push_back({"getAllMessagesPerAppPerTenant", "gam|" + app,
+                         limits_.get_all_messages_per_app_per_tenant});
+      buckets.push_back({"getAllMessagesPerApp", "gam|" + detail::to_lower(who.id),
+                         limits_.get_all_messages_per_app});
     }
     if (route == endpoint::list_chats) {
       if (who.is_application()) {
-        buckets.push_back({"listChatsPerAppPerTenant", "lc|" + app, limits_.list_chats_per_app_per_tenant});
-        buckets.push_back({"listChatsPerApp", "lc|" + detail::to_lower(who.id), limits_.list_chats_per_app});
+        buckets.push_back(
+            {"listChatsPerAppPerTenant", "lc|" + app, limits_.list_chats_per_app_per_tenant});
+        buckets.push_back(
+            {"listChatsPerApp", "lc|" + detail::to_lower(who.id), limits_.list_chats_per_app});
       }
       if (!target_user.empty())
-        buckets.push_back({"listChatsPerUser", "lcu|" + detail::to_lower(target_user), limits_.list_chats_per_user});
+        buckets.push_back({"listChatsPerUser", "lcu|" + detail::to_lower(target_user),
+                           limits_.list_chats_per_user});
     }
     // Still inside an earlier Retry-After: throttled again, without using the window.
     for (const auto& b : buckets) {
@@ -686,7 +748,8 @@ class throttler {
       if (it != windows_.end() && now < it->second.blocked_until) {
         ++throttled_;
         ++early_;
-        return detail::throttle_hit{round_up_seconds(it->second.blocked_until - now), true, b.limit};
+        return detail::throttle_hit{round_up_seconds(it->second.blocked_until - now), true,
+                                    b.limit};
       }
     }
     for (const auto& b : buckets) {
@@ -732,16 +795,19 @@ namespace detail {
 inline std::vector<fault> load_faults(const nlohmann::json& j, const std::string& path) {
   std::vector<fault> out;
   if (j.is_null()) return out;
-  if (!j.is_array()) fail("seed", "bad_type", path, "expected an array, found " + seed_object::kind(j));
+  if (!j.is_array())
+    fail("seed", "bad_type", path, "expected an array, found " + seed_object::kind(j));
   for (std::size_t i = 0; i < j.size(); ++i) {
     const std::string at = path + "[" + std::to_string(i) + "]";
-    const seed_object o(j[i], at,
-                        {"route", "method", "urlContains", "token", "caller", "nth", "every", "first", "share",
-                         "randomSeed", "status", "retryAfter", "code", "message", "emptyPage", "delayMs"});
+    const seed_object o(
+        j[i], at,
+        {"route", "method", "urlContains", "token", "caller", "nth", "every", "first", "share",
+         "randomSeed", "status", "retryAfter", "code", "message", "emptyPage", "delayMs"});
     auto number = [&](const char* key) -> std::optional<double> {
       if (!o.has(key)) return std::nullopt;
       const auto& v = o.raw(key);
-      if (!v.is_number()) fail("seed", "bad_type", o.at(key), "expected a number, found " + seed_object::kind(v));
+      if (!v.is_number())
+        fail("seed", "bad_type", o.at(key), "expected a number, found " + seed_object::kind(v));
       return v.get<double>();
     };
     const bool empty = o.boolean("emptyPage", false);
@@ -750,7 +816,8 @@ inline std::vector<fault> load_faults(const nlohmann::json& j, const std::string
     if (empty && has_status)
       fail("seed", "bad_value", at, "give one of 'status' or 'emptyPage', not both");
     if (!empty && !has_status && !has_delay)
-      fail("seed", "missing_field", at, "a fault rule gives 'status', 'emptyPage': true or 'delayMs'");
+      fail("seed", "missing_field", at,
+           "a fault rule gives 'status', 'emptyPage': true or 'delayMs'");
 
     fault f = fault::delay(std::chrono::milliseconds(1));
     if (empty) {
@@ -758,14 +825,25 @@ inline std::vector<fault> load_faults(const nlohmann::json& j, const std::string
     } else if (has_status) {
       const std::int64_t status = o.integer("status", 0, 0);
       switch (status) {
-        case 429: f = fault::throttle(); break;
-        case 503: f = fault::unavailable(); break;
-        case 502: f = fault::bad_gateway(); break;
-        case 504: f = fault::gateway_timeout(); break;
-        case 401: f = fault::expired_token(); break;
+        case 429:
+          f = fault::throttle();
+          break;
+        case 503:
+          f = fault::unavailable();
+          break;
+        case 502:
+          f = fault::bad_gateway();
+          break;
+        case 504:
+          f = fault::gateway_timeout();
+          break;
+        case 401:
+          f = fault::expired_token();
+          break;
         default:
           if (status < 400 || status > 599)
-            fail("seed", "bad_value", o.at("status"), "an error status from 400 to 599, not " + std::to_string(status));
+            fail("seed", "bad_value", o.at("status"),
+                 "an error status from 400 to 599, not " + std::to_string(status));
           if (!o.has("code"))
             fail("seed", "missing_field", o.at("code"),
                  "status " + std::to_string(status) + " needs the Graph error 'code' to send");
@@ -781,7 +859,8 @@ inline std::vector<fault> load_faults(const nlohmann::json& j, const std::string
       const std::string r = o.string("route");
       const auto e = parse_endpoint(r);
       if (!e || *e == endpoint::none)
-        fail("seed", "bad_value", o.at("route"), "'" + r + "' is not one of: listChats, getAllMessages, any");
+        fail("seed", "bad_value", o.at("route"),
+             "'" + r + "' is not one of: listChats, getAllMessages, any");
       f = f.on(*e);
     }
     if (o.has("method")) f = f.method(o.string("method"));
@@ -789,16 +868,19 @@ inline std::vector<fault> load_faults(const nlohmann::json& j, const std::string
     if (o.has("token")) f = f.token(o.string("token"));
     if (o.has("caller")) f = f.caller(o.string("caller"));
 
-    const int schedules = int(o.has("nth")) + int(o.has("every")) + int(o.has("first")) + int(o.has("share"));
-    if (schedules > 1) fail("seed", "bad_value", at, "give at most one of 'nth', 'every', 'first', 'share'");
+    const int schedules =
+        int(o.has("nth")) + int(o.has("every")) + int(o.has("first")) + int(o.has("share"));
+    if (schedules > 1)
+      fail("seed", "bad_value", at, "give at most one of 'nth', 'every', 'first', 'share'");
     if (o.has("randomSeed") && !o.has("share"))
       fail("seed", "bad_value", o.at("randomSeed"), "randomSeed goes with 'share'");
     if (o.has("nth")) f = f.nth(static_cast<std::uint64_t>(o.integer("nth", 1, 1)));
     if (o.has("every")) f = f.every(static_cast<std::uint64_t>(o.integer("every", 1, 1)));
     if (o.has("first")) f = f.first(static_cast<std::uint64_t>(o.integer("first", 1, 1)));
     if (const auto p = number("share")) {
-      f = o.has("randomSeed") ? f.share(*p, static_cast<std::uint64_t>(o.integer("randomSeed", 0, 0)))
-                              : f.share(*p);
+      f = o.has("randomSeed")
+              ? f.share(*p, static_cast<std::uint64_t>(o.integer("randomSeed", 0, 0)))
+              : f.share(*p);
     }
     check_fault(f, [&](std::string_view key, const std::string& message) {
       fail("seed", "bad_value", o.at(key), message);
@@ -810,7 +892,8 @@ inline std::vector<fault> load_faults(const nlohmann::json& j, const std::string
 
 /// settings.throttling: {"enabled": true, "listChatsPerUser": 5, …}; none when absent or
 /// disabled. Present without "enabled" means enabled.
-inline std::optional<throttling_limits> load_throttling(const nlohmann::json& j, const std::string& path) {
+inline std::optional<throttling_limits> load_throttling(const nlohmann::json& j,
+                                                        const std::string& path) {
   if (j.is_null()) return std::nullopt;
   const seed_object o(j, path,
                       {"enabled", "getAllMessagesPerAppPerTenant", "getAllMessagesPerApp",

@@ -3,17 +3,17 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json (JSON string escaping)
 
-#include <algorithm>    // std::upper_bound, std::max, std::min
-#include <charconv>     // std::from_chars
-#include <cstddef>      // std::size_t
-#include <cstdint>      // std::int64_t, std::uint64_t
+#include <algorithm>         // std::upper_bound, std::max, std::min
+#include <charconv>          // std::from_chars
+#include <cstddef>           // std::size_t
+#include <cstdint>           // std::int64_t, std::uint64_t
 #include <initializer_list>  // std::initializer_list
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <system_error>  // std::errc
-#include <utility>      // std::move
-#include <vector>       // std::vector
+#include <optional>          // std::optional
+#include <string>            // std::string
+#include <string_view>       // std::string_view
+#include <system_error>      // std::errc
+#include <utility>           // std::move
+#include <vector>            // std::vector
 
 #include "detail/odata.hpp"
 #include "detail/paging.hpp"
@@ -29,7 +29,8 @@ inline constexpr std::string_view compliance_license = "teamsComplianceDlp";
 inline constexpr std::size_t max_message_filter_length = 4096;  // as List chats
 
 inline constexpr std::string_view message_filters_supported =
-    "Supported on getAllMessages: lastModifiedDateTime gt <date-time> and/or lastModifiedDateTime lt "
+    "Supported on getAllMessages: lastModifiedDateTime gt <date-time> and/or lastModifiedDateTime "
+    "lt "
     "<date-time> (bare, e.g. 2020-06-04T18:03:11.591Z); from/user/id eq '…', "
     "from/user/userIdentityType eq '…', from/application/applicationIdentityType eq '…', "
     "messageType eq|ne 'systemEventMessage', joined with or, the whole ANDed with the date range.";
@@ -41,7 +42,13 @@ struct unsupported_message_filter {
 
 /// One sender or type condition of a $filter.
 struct message_clause {
-  enum class kind { user_id, user_identity_type, application_identity_type, message_type_eq, message_type_ne };
+  enum class kind {
+    user_id,
+    user_identity_type,
+    application_identity_type,
+    message_type_eq,
+    message_type_ne
+  };
   kind type = kind::user_id;
   std::string value;
 
@@ -49,11 +56,16 @@ struct message_clause {
     const bool by_user = m.from.type == message_sender::kind::user;
     const bool by_app = m.from.type == message_sender::kind::application;
     switch (type) {
-      case kind::user_id: return by_user && iequals(m.from.id, value);
-      case kind::user_identity_type: return by_user && m.from.identity_type == value;
-      case kind::application_identity_type: return by_app && m.from.identity_type == value;
-      case kind::message_type_eq: return m.message_type == value;
-      case kind::message_type_ne: return m.message_type != value;
+      case kind::user_id:
+        return by_user && iequals(m.from.id, value);
+      case kind::user_identity_type:
+        return by_user && m.from.identity_type == value;
+      case kind::application_identity_type:
+        return by_app && m.from.identity_type == value;
+      case kind::message_type_eq:
+        return m.message_type == value;
+      case kind::message_type_ne:
+        return m.message_type != value;
     }
     return false;
   }
@@ -124,21 +136,27 @@ class message_filter_compiler {
           invalid("lastModifiedDateTime can only be ANDed with the other conditions, not ORed");
         group.push_back(clause(n));
         return;
-      case k::and_: invalid("'and' is not supported inside an 'or' group (write (a or b) and c)");
-      case k::not_: invalid("'not' is not supported");
-      case k::in: invalid("'in' is not supported on '" + n.path + "' (join eq conditions with or)");
+      case k::and_:
+        invalid("'and' is not supported inside an 'or' group (write (a or b) and c)");
+      case k::not_:
+        invalid("'not' is not supported");
+      case k::in:
+        invalid("'in' is not supported on '" + n.path + "' (join eq conditions with or)");
       case k::any:
-      case k::all: invalid("lambda operators (any, all) are not supported");
+      case k::all:
+        invalid("lambda operators (any, all) are not supported");
     }
   }
 
   static std::string string_value(const odata::node& n) {
     if (n.value.type != odata::literal::kind::string)
-      invalid("'" + n.path + "' is compared with " + odata::to_string(n.value) + ", but takes a quoted string");
+      invalid("'" + n.path + "' is compared with " + odata::to_string(n.value) +
+              ", but takes a quoted string");
     return n.value.text;
   }
 
-  static std::string one_of(const odata::node& n, std::initializer_list<std::string_view> accepted) {
+  static std::string one_of(const odata::node& n,
+                            std::initializer_list<std::string_view> accepted) {
     std::string v = string_value(n);
     for (const auto a : accepted)
       if (v == a) return v;
@@ -161,26 +179,32 @@ class message_filter_compiler {
       return {c::user_identity_type,
               one_of(n, {"aadUser", "onPremiseAadUser", "anonymousGuest", "federatedUser",
                          "personalMicrosoftAccountUser", "skypeUser", "phoneUser"})};
-    return {c::application_identity_type,
-            one_of(n, {"aadApplication", "bot", "tenantBot", "office365Connector", "outgoingWebhook"})};
+    return {c::application_identity_type, one_of(n, {"aadApplication", "bot", "tenantBot",
+                                                     "office365Connector", "outgoingWebhook"})};
   }
 
   void date_bound(const odata::node& n) {
     if (n.op != odata::cmp_op::gt && n.op != odata::cmp_op::lt) not_allowed(n);
     if (n.value.type == odata::literal::kind::string)
       throw unsupported_message_filter{
-          "A binary operator with incompatible types was detected. Found operand types 'Edm.DateTimeOffset' and "
-          "'Edm.String' for operator kind '" + std::string(odata::operation_kind(n.op)) +
+          "A binary operator with incompatible types was detected. Found operand types "
+          "'Edm.DateTimeOffset' and "
+          "'Edm.String' for operator kind '" +
+          std::string(odata::operation_kind(n.op)) +
           "'. Write the date-time bare, without quotes."};
     if (n.value.type != odata::literal::kind::datetime)
-      invalid("lastModifiedDateTime is compared with " + odata::to_string(n.value) + ", but takes a date-time");
+      invalid("lastModifiedDateTime is compared with " + odata::to_string(n.value) +
+              ", but takes a date-time");
     std::string text = n.value.text;
-    if (text.size() > 16 && text[16] != ':') text.insert(16, ":00");  // OData allows omitting seconds
+    if (text.size() > 16 && text[16] != ':')
+      text.insert(16, ":00");  // OData allows omitting seconds
     const std::optional<timestamp> t = parse_time(text);
     if (!t) invalid("'" + n.value.text + "' is not a date-time");
     // Two bounds on the same side narrow the window, as the conjunction they are.
-    if (n.op == odata::cmp_op::gt) out_.after = out_.after ? std::max(*out_.after, *t) : *t;
-    else out_.before = out_.before ? std::min(*out_.before, *t) : *t;
+    if (n.op == odata::cmp_op::gt)
+      out_.after = out_.after ? std::max(*out_.after, *t) : *t;
+    else
+      out_.before = out_.before ? std::min(*out_.before, *t) : *t;
   }
 
   message_filter out_;
@@ -203,16 +227,20 @@ inline bool prefers(const request& req, std::string_view preference) {
 inline std::optional<response> check_get_all_messages_access(const endpoint_call& call) {
   const principal& who = call.who;
   if (!who.is_application())
-    return graph_error(call.ctx, 412, "PreconditionFailed",
-                       "Requested API is not supported in delegated context. getAllMessages accepts only "
-                       "application permissions (Chat.Read.All or Chat.ReadWrite.All) in an app-only token, on "
-                       "/users/{id | userPrincipalName}/chats/getAllMessages.");
+    return graph_error(
+        call.ctx, 412, "PreconditionFailed",
+        "Requested API is not supported in delegated context. getAllMessages accepts only "
+        "application permissions (Chat.Read.All or Chat.ReadWrite.All) in an app-only token, on "
+        "/users/{id | userPrincipalName}/chats/getAllMessages.");
   if (call.where.me)
-    return graph_error(call.ctx, 400, "BadRequest", "/me request is only valid with delegated authentication flow.");
+    return graph_error(call.ctx, 400, "BadRequest",
+                       "/me request is only valid with delegated authentication flow.");
   if (!grants_any(who.roles, {"Chat.Read.All", "Chat.ReadWrite.All"}))
-    return graph_error(call.ctx, 403, "Forbidden",
-                       "Missing role permissions on the request. API required one of 'Chat.Read.All, "
-                       "Chat.ReadWrite.All'. Roles on the request '" + join(who.roles) + "'");
+    return graph_error(
+        call.ctx, 403, "Forbidden",
+        "Missing role permissions on the request. API required one of 'Chat.Read.All, "
+        "Chat.ReadWrite.All'. Roles on the request '" +
+            join(who.roles) + "'");
   return std::nullopt;
 }
 
@@ -231,34 +259,41 @@ inline std::optional<response> read_payment_model(const endpoint_call& call, con
   } else if (*raw == "B") {
     model = payment_model::b;
   } else {
-    return graph_error(call.ctx, 400, "BadRequest",
-                       "Invalid value '" + *raw +
-                           "' for the query parameter 'model'. Accepted: A (security and compliance apps; the user "
-                           "needs a licence and the app an Azure billing subscription), B (the app needs an Azure "
-                           "billing subscription), or no model for evaluation mode.");
+    return graph_error(
+        call.ctx, 400, "BadRequest",
+        "Invalid value '" + *raw +
+            "' for the query parameter 'model'. Accepted: A (security and compliance apps; the "
+            "user "
+            "needs a licence and the app an Azure billing subscription), B (the app needs an Azure "
+            "billing subscription), or no model for evaluation mode.");
   }
   return std::nullopt;
 }
 
 /// Model A and B: the app's billing subscription, and for A the named user's licence.
-inline std::optional<response> check_payment(const endpoint_call& call, payment_model model, const user& target) {
+inline std::optional<response> check_payment(const endpoint_call& call, payment_model model,
+                                             const user& target) {
   if (model != payment_model::a && model != payment_model::b) return std::nullopt;
   const application* app = call.world.find_application(call.who.id);
   if (!app || !app->billing)
-    return graph_error(call.ctx, 402, "PaymentRequired",
-                       "Payment Required. To call this API, the app must be associated with an Azure subscription, "
-                       "see https://aka.ms/teams-api-payment-requirements for details. The application '" +
-                           call.who.id + "' has no active Azure billing subscription, which model=" +
-                           (model == payment_model::a ? "A" : "B") + " needs; without model the evaluation quota applies.");
+    return graph_error(
+        call.ctx, 402, "PaymentRequired",
+        "Payment Required. To call this API, the app must be associated with an Azure "
+        "subscription, "
+        "see https://aka.ms/teams-api-payment-requirements for details. The application '" +
+            call.who.id + "' has no active Azure billing subscription, which model=" +
+            (model == payment_model::a ? "A" : "B") +
+            " needs; without model the evaluation quota applies.");
   if (model == payment_model::a) {
     bool licensed = false;
     for (const auto& l : target.licenses) licensed = licensed || iequals(l, compliance_license);
     if (!licensed)
-      return graph_error(call.ctx, 402, "PaymentRequired",
-                         "Payment Required. The user '" + target.user_principal_name +
-                             "' needs a valid license to access this API with model=A: a licence that includes "
-                             "Microsoft Communications DLP ('" + std::string(compliance_license) +
-                             "'). Use model=B, or license the user.");
+      return graph_error(
+          call.ctx, 402, "PaymentRequired",
+          "Payment Required. The user '" + target.user_principal_name +
+              "' needs a valid license to access this API with model=A: a licence that includes "
+              "Microsoft Communications DLP ('" +
+              std::string(compliance_license) + "'). Use model=B, or license the user.");
   }
   return std::nullopt;
 }
@@ -291,10 +326,13 @@ struct message_cursor {
   message_key key() const { return {created, chat_id, id}; }
 };
 
-inline cursor to_cursor(const world_state& w, const std::vector<message_ref>& refs, std::size_t position) {
+inline cursor to_cursor(const world_state& w, const std::vector<message_ref>& refs,
+                        std::size_t position) {
   const message_key k = key_of(w, refs[position]);
   // as_of stays 0: the sort key never changes, so a walk needs no snapshot to stay exact.
-  return {{std::to_string(k.created), std::string(k.chat_id), std::string(k.id), std::to_string(position)}, 0};
+  return {{std::to_string(k.created), std::string(k.chat_id), std::string(k.id),
+           std::to_string(position)},
+          0};
 }
 
 inline std::optional<message_cursor> from_cursor(const cursor& c) {
@@ -312,14 +350,16 @@ inline std::optional<message_cursor> from_cursor(const cursor& c) {
 
 /// Where the page after `c` starts in `refs`: just after the hinted position when the
 /// cursor's message is still there, else (messages were added before it) by binary search.
-inline std::size_t resume_at(const world_state& w, const std::vector<message_ref>& refs, const message_cursor& c) {
+inline std::size_t resume_at(const world_state& w, const std::vector<message_ref>& refs,
+                             const message_cursor& c) {
   const message_key after = c.key();
   if (c.position < refs.size()) {
     const message_key at = key_of(w, refs[c.position]);
     if (!(at < after) && !(after < at)) return c.position + 1;
   }
-  const auto it = std::upper_bound(refs.begin(), refs.end(), after,
-                                   [&](const message_key& k, message_ref r) { return k < key_of(w, r); });
+  const auto it =
+      std::upper_bound(refs.begin(), refs.end(), after,
+                       [&](const message_key& k, message_ref r) { return k < key_of(w, r); });
   return static_cast<std::size_t>(it - refs.begin());
 }
 
@@ -347,12 +387,13 @@ inline response get_all_messages(const endpoint_call& call) {
     const std::string hint(message_filters_supported);
     if (raw->size() > max_message_filter_length)
       return graph_error(call.ctx, 400, "BadRequest",
-                         "Invalid $filter query: the filter is longer than " + std::to_string(max_message_filter_length) +
-                             " characters.");
+                         "Invalid $filter query: the filter is longer than " +
+                             std::to_string(max_message_filter_length) + " characters.");
     try {
       filter = message_filter_compiler().compile(*odata::parse_filter(*raw));
     } catch (const odata::syntax_error& e) {
-      return graph_error(call.ctx, 400, "BadRequest", std::string("Invalid $filter query: ") + e.what() + ". " + hint);
+      return graph_error(call.ctx, 400, "BadRequest",
+                         std::string("Invalid $filter query: ") + e.what() + ". " + hint);
     } catch (const unsupported_message_filter& e) {
       return graph_error(call.ctx, 400, "BadRequest", e.message + " " + hint);
     }
@@ -382,10 +423,13 @@ inline response get_all_messages(const endpoint_call& call) {
       "eval|" + target->tenant_id + "|" + call.who.id + "|" + month_of(call.ctx.now);
   auto quota_spent = [&] {
     return graph_error(call.ctx, 402, "PaymentRequired",
-                       "Payment Required. The evaluation mode capacity has been exceeded. Use a valid billing model "
-                       "(model=A or model=B) to continue: the application '" + call.who.id + "' has used its " +
-                           std::to_string(quota) + " messages of " + month_of(call.ctx.now) + " in tenant '" +
-                           target->tenant_id + "'. The quota resets at the start of the next month.");
+                       "Payment Required. The evaluation mode capacity has been exceeded. Use a "
+                       "valid billing model "
+                       "(model=A or model=B) to continue: the application '" +
+                           call.who.id + "' has used its " + std::to_string(quota) +
+                           " messages of " + month_of(call.ctx.now) + " in tenant '" +
+                           target->tenant_id +
+                           "'. The quota resets at the start of the next month.");
   };
   // A spent quota refuses every call, even one whose page would be empty.
   if (model == payment_model::evaluation && call.db.usage(usage_key) >= quota) return quota_spent();
@@ -402,10 +446,11 @@ inline response get_all_messages(const endpoint_call& call) {
   } else if (filter.after) {
     // lastModified > X can only hold for messages created after X - max_modify_lag.
     const timestamp lowest = *filter.after - w.max_modify_lag;
-    start = static_cast<std::size_t>(
-        std::upper_bound(refs.begin(), refs.end(), lowest,
-                         [&](timestamp t, message_ref r) { return t < w.message(r).data.created; }) -
-        refs.begin());
+    start = static_cast<std::size_t>(std::upper_bound(refs.begin(), refs.end(), lowest,
+                                                      [&](timestamp t, message_ref r) {
+                                                        return t < w.message(r).data.created;
+                                                      }) -
+                                     refs.begin());
   }
   const timestamp purged_before = call.ctx.now - deleted_export_window;
   const auto page_size = static_cast<std::size_t>(top);
@@ -415,7 +460,8 @@ inline response get_all_messages(const endpoint_call& call) {
   for (std::size_t i = start; i < refs.size(); ++i) {
     if (i + prefetch_ahead < refs.size()) prefetch(&w.message(refs[i + prefetch_ahead]).data);
     const chat_message& m = w.message(refs[i]).data;
-    if (filter.before && m.created >= *filter.before) break;  // lastModified >= created: none later match
+    if (filter.before && m.created >= *filter.before)
+      break;  // lastModified >= created: none later match
     if (m.deleted && *m.deleted < purged_before) continue;
     if (!filter.matches(m)) continue;
     if (page.size() == page_size) {
@@ -454,7 +500,9 @@ inline response get_all_messages(const endpoint_call& call) {
   std::string body;
   body.reserve(bytes);
   body += R"({"@odata.context":)";
-  body += nlohmann::json(call.ctx.origin + "/" + call.ctx.version + "/$metadata#Collection(chatMessage)").dump();
+  body += nlohmann::json(call.ctx.origin + "/" + call.ctx.version +
+                         "/$metadata#Collection(chatMessage)")
+              .dump();
   body += R"(,"@odata.count":)";
   body += std::to_string(page.size());
   if (more) {

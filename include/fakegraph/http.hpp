@@ -32,7 +32,10 @@ inline std::string find_header(const header_list& headers, std::string_view name
 struct request {
   request() = default;
   request(std::string method_, std::string url_, header_list headers_ = {}, std::string body_ = {})
-      : method(std::move(method_)), url(std::move(url_)), headers(std::move(headers_)), body(std::move(body_)) {}
+      : method(std::move(method_)),
+        url(std::move(url_)),
+        headers(std::move(headers_)),
+        body(std::move(body_)) {}
 
   std::string method;
   std::string url;
@@ -158,14 +161,14 @@ inline constexpr std::string_view json_content_type =
 inline response make_response(const call_context& ctx, int status, std::string body) {
   response r;
   r.status = status;
-  r.headers = {{"Content-Type", std::string(json_content_type)},
-               {"request-id", ctx.request_id},
-               {"client-request-id", ctx.client_request_id},
-               {"Date", format_http_date(ctx.now)},
-               {"Strict-Transport-Security", "max-age=31536000"},
-               {"x-ms-ags-diagnostic",
-                R"({"ServerInfo":{"DataCenter":"Local","Slice":"E","Ring":"0",)"
-                R"("ScaleUnit":"000","RoleInstance":"fakegraph"}})"}};
+  r.headers = {
+      {"Content-Type", std::string(json_content_type)},
+      {"request-id", ctx.request_id},
+      {"client-request-id", ctx.client_request_id},
+      {"Date", format_http_date(ctx.now)},
+      {"Strict-Transport-Security", "max-age=31536000"},
+      {"x-ms-ags-diagnostic", R"({"ServerInfo":{"DataCenter":"Local","Slice":"E","Ring":"0",)"
+                              R"("ScaleUnit":"000","RoleInstance":"fakegraph"}})"}};
   r.body = std::move(body);
   return r;
 }

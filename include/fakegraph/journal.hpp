@@ -29,9 +29,12 @@ enum class endpoint { none, list_chats, get_all_messages };
 /// "none", "listChats", "getAllMessages": the names seeds and reports use.
 inline std::string_view to_string(endpoint e) noexcept {
   switch (e) {
-    case endpoint::list_chats: return "listChats";
-    case endpoint::get_all_messages: return "getAllMessages";
-    case endpoint::none: break;
+    case endpoint::list_chats:
+      return "listChats";
+    case endpoint::get_all_messages:
+      return "getAllMessages";
+    case endpoint::none:
+      break;
   }
   return "none";
 }
@@ -49,7 +52,7 @@ struct journal_entry {
   std::uint64_t sequence = 0;  // 1, 2, 3… per graph in arrival order (request ids derive from it)
   timestamp time = 0;          // the graph's clock when the request was handled
   std::string method;
-  std::string url;             // as the caller sent it
+  std::string url;  // as the caller sent it
   header_list request_headers;
   std::string request_body;
   endpoint route = endpoint::none;
@@ -57,13 +60,19 @@ struct journal_entry {
   int status = 0;
   header_list response_headers;
   std::string response_body;
-  std::string fault;          // what the fault layer did: "" (nothing), "rule 2: 429 …", "throttled: listChatsPerUser"
-  bool throttled = false;     // answered 429 by the throttling model (not by a fault rule)
-  bool early_retry = false;   // throttled again because it came before the last Retry-After had passed
+  std::string fault;       // what the fault layer did: "" (nothing), "rule 2: 429 …", "throttled:
+                           // listChatsPerUser"
+  bool throttled = false;  // answered 429 by the throttling model (not by a fault rule)
+  bool early_retry =
+      false;  // throttled again because it came before the last Retry-After had passed
   std::chrono::milliseconds delay{0};  // latency injected by fault rules
 
-  std::string request_header(std::string_view name) const { return find_header(request_headers, name); }
-  std::string response_header(std::string_view name) const { return find_header(response_headers, name); }
+  std::string request_header(std::string_view name) const {
+    return find_header(request_headers, name);
+  }
+  std::string response_header(std::string_view name) const {
+    return find_header(response_headers, name);
+  }
 
   /// The response body as JSON; null when it is not JSON.
   nlohmann::json json() const {
@@ -87,7 +96,8 @@ struct journal_entry {
   std::string next_link() const {
     const nlohmann::json j = json();
     const auto it = j.is_object() ? j.find("@odata.nextLink") : j.end();
-    return j.is_object() && it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
+    return j.is_object() && it != j.end() && it->is_string() ? it->get<std::string>()
+                                                             : std::string();
   }
 
   /// The Graph error code (`error.code`) of an error answer, or "".
@@ -95,7 +105,8 @@ struct journal_entry {
     const nlohmann::json j = json();
     if (!j.is_object() || !j.contains("error") || !j["error"].is_object()) return {};
     const auto& e = j["error"];
-    return e.contains("code") && e["code"].is_string() ? e["code"].get<std::string>() : std::string();
+    return e.contains("code") && e["code"].is_string() ? e["code"].get<std::string>()
+                                                       : std::string();
   }
 };
 

@@ -3,11 +3,11 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::ordered_json
 
-#include <algorithm>    // std::sort, std::find_if
-#include <functional>   // std::function
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <vector>       // std::vector
+#include <algorithm>   // std::sort, std::find_if
+#include <functional>  // std::function
+#include <optional>    // std::optional
+#include <string>      // std::string
+#include <vector>      // std::vector
 
 #include "detail/odata.hpp"
 #include "detail/paging.hpp"
@@ -15,8 +15,8 @@
 
 namespace fakegraph::detail {
 
-inline constexpr int list_chats_page_size = 20;     // what Graph sends without $top
-inline constexpr std::size_t members_per_chat = 25; // the documented $expand=members cap
+inline constexpr int list_chats_page_size = 20;      // what Graph sends without $top
+inline constexpr std::size_t members_per_chat = 25;  // the documented $expand=members cap
 inline constexpr std::size_t max_filter_length = 4096;
 
 using chat_predicate = std::function<bool(const stored_chat&)>;
@@ -55,10 +55,14 @@ class chat_filter_compiler {
         auto a = compile(*n.children[0]);
         return [a](const stored_chat& c) { return !a(c); };
       }
-      case k::compare: return compare(n);
-      case k::in: return in(n);
-      case k::any: return lambda(n);
-      case k::all: break;
+      case k::compare:
+        return compare(n);
+      case k::in:
+        return in(n);
+      case k::any:
+        return lambda(n);
+      case k::all:
+        break;
     }
     throw unsupported_filter{"the 'all' operator is not supported"};
   }
@@ -72,8 +76,8 @@ class chat_filter_compiler {
   }
   static void expect_eq(const odata::node& n) {
     if (n.op != odata::cmp_op::eq)
-      throw unsupported_filter{"the operator '" + std::string(odata::to_string(n.op)) + "' is not supported on '" +
-                               n.path + "' (only eq)"};
+      throw unsupported_filter{"the operator '" + std::string(odata::to_string(n.op)) +
+                               "' is not supported on '" + n.path + "' (only eq)"};
   }
 
   chat_predicate compare(const odata::node& n) {
@@ -81,7 +85,9 @@ class chat_filter_compiler {
     if (n.path == "chatType") {
       const std::string v = expect_string(n, n.value);
       const auto t = parse_chat_type(v);
-      if (!t) throw unsupported_filter{"'" + v + "' is not a chatType (accepted: oneOnOne, group, meeting)"};
+      if (!t)
+        throw unsupported_filter{"'" + v +
+                                 "' is not a chatType (accepted: oneOnOne, group, meeting)"};
       return [t](const stored_chat& c) { return c.data.type == *t; };
     }
     if (n.path == "topic") {
@@ -98,10 +104,13 @@ class chat_filter_compiler {
   }
 
   chat_predicate in(const odata::node& n) {
-    if (n.path != "id") throw unsupported_filter{"'in' is supported on 'id' only, not on '" + n.path + "'"};
+    if (n.path != "id")
+      throw unsupported_filter{"'in' is supported on 'id' only, not on '" + n.path + "'"};
     std::vector<std::string> ids;
     for (const auto& v : n.values) ids.push_back(expect_string(n, v));
-    return [ids](const stored_chat& c) { return std::find(ids.begin(), ids.end(), c.data.id) != ids.end(); };
+    return [ids](const stored_chat& c) {
+      return std::find(ids.begin(), ids.end(), c.data.id) != ids.end();
+    };
   }
 
   // members/any(m: <body>) and installedApps/any(a: <body>); the body may combine
@@ -115,14 +124,15 @@ class chat_filter_compiler {
       };
     }
     if (n.path == "installedApps") {
-      if (n.children.empty()) return [](const stored_chat& c) { return !c.data.installed_apps.empty(); };
+      if (n.children.empty())
+        return [](const stored_chat& c) { return !c.data.installed_apps.empty(); };
       auto body = app_body(*n.children[0], n.variable);
       return [body](const stored_chat& c) {
         return std::any_of(c.data.installed_apps.begin(), c.data.installed_apps.end(), body);
       };
     }
-    throw unsupported_filter{"lambda operators are supported on 'members' and 'installedApps', not on '" +
-                             n.path + "'"};
+    throw unsupported_filter{
+        "lambda operators are supported on 'members' and 'installedApps', not on '" + n.path + "'"};
   }
 
   template <class Leaf, class Item>
@@ -138,12 +148,14 @@ class chat_filter_compiler {
       auto a = body_of<Leaf, Item>(*n.children[0], leaf);
       return [a](const Item& i) { return !a(i); };
     }
-    if (n.type != k::compare) throw unsupported_filter{"nested lambdas and 'in' are not supported inside any()"};
+    if (n.type != k::compare)
+      throw unsupported_filter{"nested lambdas and 'in' are not supported inside any()"};
     expect_eq(n);
     return leaf(n);
   }
 
-  std::function<bool(const chat_member&)> member_body(const odata::node& n, const std::string& var) {
+  std::function<bool(const chat_member&)> member_body(const odata::node& n,
+                                                      const std::string& var) {
     const world_state& w = w_;
     auto leaf = [&](const odata::node& c) -> std::function<bool(const chat_member&)> {
       const std::string v = expect_string(c, c.value);
@@ -155,7 +167,8 @@ class chat_filter_compiler {
       if (c.path == var + "/microsoft.graph.aadUserConversationMember/userId")
         return [v](const chat_member& m) { return iequals(m.user_id, v); };
       throw unsupported_filter{"the member property '" + c.path + "' is not supported (use " + var +
-                               "/displayName or " + var + "/microsoft.graph.aadUserConversationMember/userId)"};
+                               "/displayName or " + var +
+                               "/microsoft.graph.aadUserConversationMember/userId)"};
     };
     return body_of<decltype(leaf), chat_member>(n, leaf);
   }
@@ -163,9 +176,10 @@ class chat_filter_compiler {
   std::function<bool(const std::string&)> app_body(const odata::node& n, const std::string& var) {
     auto leaf = [&](const odata::node& c) -> std::function<bool(const std::string&)> {
       const std::string v = expect_string(c, c.value);
-      if (c.path == var + "/teamsApp/id") return [v](const std::string& app) { return iequals(app, v); };
-      throw unsupported_filter{"the installedApps property '" + c.path + "' is not supported (use " + var +
-                               "/teamsApp/id)"};
+      if (c.path == var + "/teamsApp/id")
+        return [v](const std::string& app) { return iequals(app, v); };
+      throw unsupported_filter{"the installedApps property '" + c.path +
+                               "' is not supported (use " + var + "/teamsApp/id)"};
     };
     return body_of<decltype(leaf), std::string>(n, leaf);
   }
@@ -193,22 +207,27 @@ inline std::optional<response> read_chat_expand(const endpoint_call& call, const
       out.preview = true;
       out.order.emplace_back("lastMessagePreview");
     } else if (iequals(item, "members") || iequals(item, "lastMessagePreview")) {
-      return graph_error(call.ctx, 400, "BadRequest",
-                         "The property '" + std::string(item) + "' is expanded more than once in $expand.");
+      return graph_error(
+          call.ctx, 400, "BadRequest",
+          "The property '" + std::string(item) + "' is expanded more than once in $expand.");
     } else {
-      static constexpr std::string_view navigation[] = {"installedApps", "messages", "permissionGrants",
-                                                        "pinnedMessages", "tabs", "targetedMessages"};
+      static constexpr std::string_view navigation[] = {
+          "installedApps",  "messages", "permissionGrants",
+          "pinnedMessages", "tabs",     "targetedMessages"};
       bool known = false;
       for (const auto nav : navigation) known = known || iequals(item, nav);
       const std::string name(item);
       if (name.find('(') != std::string::npos)
-        return graph_error(call.ctx, 400, "BadRequest",
-                           "Nested query options in $expand ('" + name +
-                               "') are not supported. Supported: $expand=members, lastMessagePreview or both.");
-      return graph_error(call.ctx, 400, "BadRequest",
-                         (known ? "Expand is not allowed for property '" + name + "' according to the entity schema."
-                                : "Could not find a property named '" + name + "' on type 'microsoft.graph.chat'.") +
-                             " Supported: $expand=members, lastMessagePreview or both.");
+        return graph_error(
+            call.ctx, 400, "BadRequest",
+            "Nested query options in $expand ('" + name +
+                "') are not supported. Supported: $expand=members, lastMessagePreview or both.");
+      return graph_error(
+          call.ctx, 400, "BadRequest",
+          (known
+               ? "Expand is not allowed for property '" + name + "' according to the entity schema."
+               : "Could not find a property named '" + name + "' on type 'microsoft.graph.chat'.") +
+              " Supported: $expand=members, lastMessagePreview or both.");
     }
   }
   return std::nullopt;
@@ -226,8 +245,9 @@ inline std::optional<response> read_chat_orderby(const endpoint_call& call, cons
   const std::string hint = " Supported: $orderby=lastMessagePreview/createdDateTime desc.";
   if (words.empty() || words.size() > 2 || words[0].find(',') != std::string_view::npos ||
       (words.size() == 2 && words[1].find(',') != std::string_view::npos))
-    return graph_error(call.ctx, 400, "BadRequest",
-                       "The $orderby value '" + *raw + "' is not supported: order by one property." + hint);
+    return graph_error(
+        call.ctx, 400, "BadRequest",
+        "The $orderby value '" + *raw + "' is not supported: order by one property." + hint);
   if (!iequals(words[0], "lastMessagePreview/createdDateTime"))
     return graph_error(call.ctx, 400, "BadRequest",
                        "Ordering by '" + std::string(words[0]) + "' is not supported." + hint);
@@ -245,21 +265,27 @@ inline std::optional<response> check_list_chats_access(const endpoint_call& call
   const principal& who = call.who;
   if (who.is_application()) {
     if (call.where.me)
-      return graph_error(call.ctx, 400, "BadRequest", "/me request is only valid with delegated authentication flow.");
-    if (call.where.all_chats)
       return graph_error(call.ctx, 400, "BadRequest",
-                         "List chats is only supported in delegated (on-behalf-of user) context. With application "
-                         "permissions use /users/{id | userPrincipalName}/chats.");
+                         "/me request is only valid with delegated authentication flow.");
+    if (call.where.all_chats)
+      return graph_error(
+          call.ctx, 400, "BadRequest",
+          "List chats is only supported in delegated (on-behalf-of user) context. With application "
+          "permissions use /users/{id | userPrincipalName}/chats.");
     if (!grants_any(who.roles, {"Chat.ReadBasic.All", "Chat.Read.All", "Chat.ReadWrite.All"}))
-      return graph_error(call.ctx, 403, "Forbidden",
-                         "Missing role permissions on the request. API required one of 'Chat.ReadBasic.All, "
-                         "Chat.Read.All, Chat.ReadWrite.All'. Roles on the request '" + join(who.roles) + "'");
+      return graph_error(
+          call.ctx, 403, "Forbidden",
+          "Missing role permissions on the request. API required one of 'Chat.ReadBasic.All, "
+          "Chat.Read.All, Chat.ReadWrite.All'. Roles on the request '" +
+              join(who.roles) + "'");
     return std::nullopt;
   }
   if (!grants_any(who.scopes, {"Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"}))
-    return graph_error(call.ctx, 403, "Forbidden",
-                       "Missing scope permissions on the request. API requires one of 'Chat.ReadBasic, Chat.Read, "
-                       "Chat.ReadWrite'. Scopes on the request '" + join(who.scopes) + "'");
+    return graph_error(
+        call.ctx, 403, "Forbidden",
+        "Missing scope permissions on the request. API requires one of 'Chat.ReadBasic, Chat.Read, "
+        "Chat.ReadWrite'. Scopes on the request '" +
+            join(who.scopes) + "'");
   return std::nullopt;
 }
 
@@ -272,7 +298,9 @@ struct chat_row {
 inline response list_chats(const endpoint_call& call) {
   if (auto e = check_list_chats_access(call)) return *e;
   query_options q;
-  if (auto e = read_query_options(call, {"$top", "$filter", "$expand", "$orderby", "$skiptoken"}, q)) return *e;
+  if (auto e =
+          read_query_options(call, {"$top", "$filter", "$expand", "$orderby", "$skiptoken"}, q))
+    return *e;
   int top = 0;
   if (auto e = read_top(call, q, list_chats_page_size, top)) return *e;
   chat_expansion expand;
@@ -285,15 +313,17 @@ inline response list_chats(const endpoint_call& call) {
     const std::string hint(chat_filters_supported);
     if (raw->size() > max_filter_length)
       return graph_error(call.ctx, 400, "BadRequest",
-                         "Invalid filter clause: the filter is longer than " + std::to_string(max_filter_length) +
-                             " characters.");
+                         "Invalid filter clause: the filter is longer than " +
+                             std::to_string(max_filter_length) + " characters.");
     try {
       const odata::node_ptr ast = odata::parse_filter(*raw);
       filter = chat_filter_compiler(call.world).compile(*ast);
     } catch (const odata::syntax_error& e) {
-      return graph_error(call.ctx, 400, "BadRequest", std::string("Invalid filter clause: ") + e.what() + ". " + hint);
+      return graph_error(call.ctx, 400, "BadRequest",
+                         std::string("Invalid filter clause: ") + e.what() + ". " + hint);
     } catch (const unsupported_filter& e) {
-      return graph_error(call.ctx, 400, "BadRequest", "Invalid filter clause: " + e.message + ". " + hint);
+      return graph_error(call.ctx, 400, "BadRequest",
+                         "Invalid filter clause: " + e.message + ". " + hint);
     }
   }
 
@@ -301,25 +331,30 @@ inline response list_chats(const endpoint_call& call) {
   const user* target = nullptr;
   if (call.where.all_chats) {
     target = call.world.find_user(call.who.id);
-    if (!target) return graph_error(call.ctx, 404, "NotFound", "The signed-in user no longer exists.");
+    if (!target)
+      return graph_error(call.ctx, 404, "NotFound", "The signed-in user no longer exists.");
   } else if (auto e = find_target_user(call, target)) {
     return *e;
   }
   if (call.who.is_delegated() && !iequals(target->id, call.who.id))
-    return graph_error(call.ctx, 403, "Forbidden",
-                       "A delegated caller can list only its own chats: user '" + target->id +
-                           "' is not the signed-in user. Use /me/chats, or an application permission "
-                           "(Chat.ReadBasic.All, Chat.Read.All or Chat.ReadWrite.All) to read other users' chats.");
-  const bool basic_only = call.who.is_delegated()
-                              ? !grants_any(call.who.scopes, {"Chat.Read", "Chat.ReadWrite"})
-                              : !grants_any(call.who.roles, {"Chat.Read.All", "Chat.ReadWrite.All"});
+    return graph_error(
+        call.ctx, 403, "Forbidden",
+        "A delegated caller can list only its own chats: user '" + target->id +
+            "' is not the signed-in user. Use /me/chats, or an application permission "
+            "(Chat.ReadBasic.All, Chat.Read.All or Chat.ReadWrite.All) to read other users' "
+            "chats.");
+  const bool basic_only =
+      call.who.is_delegated()
+          ? !grants_any(call.who.scopes, {"Chat.Read", "Chat.ReadWrite"})
+          : !grants_any(call.who.roles, {"Chat.Read.All", "Chat.ReadWrite.All"});
   if (expand.preview && basic_only)
-    return graph_error(call.ctx, 403, "Forbidden",
-                       "$expand=lastMessagePreview reads message content, which Chat.ReadBasic permissions do not "
-                       "grant. It needs one of '" +
-                           std::string(call.who.is_delegated() ? "Chat.Read, Chat.ReadWrite"
-                                                               : "Chat.Read.All, Chat.ReadWrite.All") +
-                           "'.");
+    return graph_error(
+        call.ctx, 403, "Forbidden",
+        "$expand=lastMessagePreview reads message content, which Chat.ReadBasic permissions do not "
+        "grant. It needs one of '" +
+            std::string(call.who.is_delegated() ? "Chat.Read, Chat.ReadWrite"
+                                                : "Chat.Read.All, Chat.ReadWrite.All") +
+            "'.");
 
   // The skiptoken is bound to this route, caller, target and every option but itself.
   std::string canonical;
@@ -329,7 +364,8 @@ inline response list_chats(const endpoint_call& call) {
   std::optional<cursor> from;
   if (const std::string* token = q.get("$skiptoken")) {
     from = decode_skiptoken(*token, bound, call.secret);
-    if (!from || from->key.size() != 3) return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
+    if (!from || from->key.size() != 3)
+      return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
   }
   const std::uint64_t as_of = from ? from->as_of : call.world.next_seq - 1;
 
@@ -343,7 +379,9 @@ inline response list_chats(const endpoint_call& call) {
     rows.push_back({&c, preview});
   }
   // Keys (time, tie, id) compare as numbers then strings; newest first, then id.
-  auto key_time = [&](const chat_row& r) { return by_preview ? r.preview->data.created : r.chat->data.created; };
+  auto key_time = [&](const chat_row& r) {
+    return by_preview ? r.preview->data.created : r.chat->data.created;
+  };
   auto key_tie = [&](const chat_row& r) { return by_preview ? r.preview->data.id : std::string(); };
   auto before = [&](timestamp ta, const std::string& tie_a, const std::string& id_a, timestamp tb,
                     const std::string& tie_b, const std::string& id_b) {
@@ -352,7 +390,8 @@ inline response list_chats(const endpoint_call& call) {
     return id_a < id_b;
   };
   std::sort(rows.begin(), rows.end(), [&](const chat_row& a, const chat_row& b) {
-    return before(key_time(a), key_tie(a), a.chat->data.id, key_time(b), key_tie(b), b.chat->data.id);
+    return before(key_time(a), key_tie(a), a.chat->data.id, key_time(b), key_tie(b),
+                  b.chat->data.id);
   });
   std::size_t start = 0;
   if (from) {
@@ -362,9 +401,8 @@ inline response list_chats(const endpoint_call& call) {
     } catch (...) {
       return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
     }
-    while (start < rows.size() &&
-           !before(t, from->key[1], from->key[2], key_time(rows[start]), key_tie(rows[start]),
-                   rows[start].chat->data.id))
+    while (start < rows.size() && !before(t, from->key[1], from->key[2], key_time(rows[start]),
+                                          key_tie(rows[start]), rows[start].chat->data.id))
       ++start;
   }
   const std::size_t end = std::min(rows.size(), start + static_cast<std::size_t>(top));
@@ -373,7 +411,8 @@ inline response list_chats(const endpoint_call& call) {
   std::string context = call.ctx.origin + "/" + call.ctx.version + "/$metadata#chats";
   if (!expand.order.empty()) {
     context += "(";
-    for (std::size_t i = 0; i < expand.order.size(); ++i) context += (i ? "," : "") + expand.order[i] + "()";
+    for (std::size_t i = 0; i < expand.order.size(); ++i)
+      context += (i ? "," : "") + expand.order[i] + "()";
     context += ")";
   }
   page["@odata.context"] = context;
@@ -381,13 +420,16 @@ inline response list_chats(const endpoint_call& call) {
   if (end < rows.size()) {
     const chat_row& last = rows[end - 1];
     cursor next{{std::to_string(key_time(last)), key_tie(last), last.chat->data.id}, as_of};
-    page["@odata.nextLink"] = next_link(call.ctx, call.raw_path, call.params, encode_skiptoken(next, bound, call.secret));
+    page["@odata.nextLink"] =
+        next_link(call.ctx, call.raw_path, call.params, encode_skiptoken(next, bound, call.secret));
   }
   nlohmann::ordered_json value = nlohmann::ordered_json::array();
   for (std::size_t i = start; i < end; ++i) {
     const stored_chat& c = *rows[i].chat;
-    const chat_member* viewer = call.who.is_delegated() ? call.world.member_of(c.data, target->id) : nullptr;
-    const user* organizer = c.data.meeting ? call.world.find_user(c.data.meeting->organizer_id) : nullptr;
+    const chat_member* viewer =
+        call.who.is_delegated() ? call.world.member_of(c.data, target->id) : nullptr;
+    const user* organizer =
+        c.data.meeting ? call.world.find_user(c.data.meeting->organizer_id) : nullptr;
     nlohmann::ordered_json item = chat_json(c.data, viewer, organizer);
     if (expand.members) {
       nlohmann::ordered_json members = nlohmann::ordered_json::array();
@@ -398,7 +440,8 @@ inline response list_chats(const endpoint_call& call) {
       item["members"] = std::move(members);
     }
     if (expand.preview)
-      item["lastMessagePreview"] = rows[i].preview ? preview_json(rows[i].preview->data) : nlohmann::ordered_json(nullptr);
+      item["lastMessagePreview"] =
+          rows[i].preview ? preview_json(rows[i].preview->data) : nlohmann::ordered_json(nullptr);
     value.push_back(std::move(item));
   }
   page["value"] = std::move(value);

@@ -44,8 +44,8 @@ struct chat_member {
   std::string user_id;
   std::vector<std::string> roles{"owner"};
   timestamp visible_history_start = null_date;  // the member sees messages from here on
-  bool is_hidden = false;                        // viewpoint.isHidden
-  timestamp last_message_read = null_date;       // viewpoint.lastMessageReadDateTime
+  bool is_hidden = false;                       // viewpoint.isHidden
+  timestamp last_message_read = null_date;      // viewpoint.lastMessageReadDateTime
 };
 
 /// Who sent a message: a user, an application (bot, connector…) or nobody (system events).
@@ -88,9 +88,12 @@ enum class chat_type { one_on_one, group, meeting };
 
 inline std::string_view to_string(chat_type t) noexcept {
   switch (t) {
-    case chat_type::one_on_one: return "oneOnOne";
-    case chat_type::group: return "group";
-    case chat_type::meeting: return "meeting";
+    case chat_type::one_on_one:
+      return "oneOnOne";
+    case chat_type::group:
+      return "group";
+    case chat_type::meeting:
+      return "meeting";
   }
   return "unknownFutureValue";
 }
@@ -121,24 +124,24 @@ struct token {
   enum class kind { user, application, personal_account };
   std::string value;
   kind type = kind::user;
-  std::string subject;                 // user id, or appId
-  std::string tenant_id;               // the token's tid
-  std::vector<std::string> scopes;     // delegated (scp)
-  std::vector<std::string> roles;      // application (roles)
-  std::optional<timestamp> expires;    // none: never expires
+  std::string subject;               // user id, or appId
+  std::string tenant_id;             // the token's tid
+  std::vector<std::string> scopes;   // delegated (scp)
+  std::vector<std::string> roles;    // application (roles)
+  std::optional<timestamp> expires;  // none: never expires
   std::optional<timestamp> not_before;
 };
 
 /// Graph behaviours a seed (`settings`) or a test can switch.
 struct settings {
   std::string base_url = "https://graph.microsoft.com";
-  std::string metering = "legacy";         // "legacy" (model A/B + evaluation quota) or "none"
-  std::int64_t evaluation_quota = 500;     // messages per app per tenant per month (legacy)
-  std::optional<timestamp> now;            // fixed clock; none = wall clock
-  bool strict_query_options = true;        // false: ignore unsupported OData options
-  std::uint64_t id_seed = 0;               // seeds request ids and derived ids
-  nlohmann::json faults = nullptr;         // settings.faults, as written (read by faults.hpp)
-  nlohmann::json throttling = nullptr;     // settings.throttling, as written
+  std::string metering = "legacy";      // "legacy" (model A/B + evaluation quota) or "none"
+  std::int64_t evaluation_quota = 500;  // messages per app per tenant per month (legacy)
+  std::optional<timestamp> now;         // fixed clock; none = wall clock
+  bool strict_query_options = true;     // false: ignore unsupported OData options
+  std::uint64_t id_seed = 0;            // seeds request ids and derived ids
+  nlohmann::json faults = nullptr;      // settings.faults, as written (read by faults.hpp)
+  nlohmann::json throttling = nullptr;  // settings.throttling, as written
 };
 
 namespace detail {
@@ -265,8 +268,8 @@ inline nlohmann::ordered_json chat_json(const chat& c, const chat_member* viewer
     org["displayName"] = organizer ? nlohmann::ordered_json(organizer->display_name)
                                    : nlohmann::ordered_json(nullptr);
     org["userIdentityType"] = "aadUser";
-    org["tenantId"] = organizer ? nlohmann::ordered_json(organizer->tenant_id)
-                                : nlohmann::ordered_json(nullptr);
+    org["tenantId"] =
+        organizer ? nlohmann::ordered_json(organizer->tenant_id) : nlohmann::ordered_json(nullptr);
     info["organizer"] = std::move(org);
     j["onlineMeetingInfo"] = std::move(info);
   } else {

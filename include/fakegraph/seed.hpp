@@ -3,13 +3,13 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <algorithm>    // std::find, std::min
-#include <cstdio>       // std::fopen, std::fread, std::ferror, std::fclose
+#include <algorithm>         // std::find, std::min
+#include <cstdio>            // std::fopen, std::fread, std::ferror, std::fclose
 #include <initializer_list>  // std::initializer_list
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <vector>       // std::vector
+#include <optional>          // std::optional
+#include <string>            // std::string
+#include <string_view>       // std::string_view
+#include <vector>            // std::vector
 
 #include "store.hpp"
 
@@ -19,7 +19,8 @@ namespace fakegraph::detail {
 /// fault is reported with its JSON path (`chats[2].members[0].user: …`).
 class seed_object {
  public:
-  seed_object(const nlohmann::json& j, std::string path, std::initializer_list<std::string_view> keys)
+  seed_object(const nlohmann::json& j, std::string path,
+              std::initializer_list<std::string_view> keys)
       : j_(j), path_(std::move(path)) {
     if (!j.is_object()) fail("seed", "bad_type", path_, "expected an object, found " + kind(j));
     for (const auto& item : j.items()) {
@@ -56,14 +57,16 @@ class seed_object {
   bool boolean(const char* key, bool fallback) const {
     if (!has(key)) return fallback;
     const auto& v = j_.at(key);
-    if (!v.is_boolean()) fail("seed", "bad_type", at(key), "expected true or false, found " + kind(v));
+    if (!v.is_boolean())
+      fail("seed", "bad_type", at(key), "expected true or false, found " + kind(v));
     return v.get<bool>();
   }
   std::int64_t integer(const char* key, std::int64_t fallback, std::int64_t min) const {
     if (!has(key)) return fallback;
     const auto& v = j_.at(key);
     if (!v.is_number_integer() || v.get<std::int64_t>() < min)
-      fail("seed", "bad_type", at(key), "expected a whole number >= " + std::to_string(min) + ", found " + v.dump());
+      fail("seed", "bad_type", at(key),
+           "expected a whole number >= " + std::to_string(min) + ", found " + v.dump());
     return v.get<std::int64_t>();
   }
   std::optional<timestamp> time(const char* key) const {
@@ -94,22 +97,30 @@ class seed_object {
     return out;
   }
   /// A JSON value kept as written (bodies, attachments…), checked for its type.
-  nlohmann::json value(const char* key, nlohmann::json fallback, nlohmann::json::value_t type) const {
+  nlohmann::json value(const char* key, nlohmann::json fallback,
+                       nlohmann::json::value_t type) const {
     if (!has(key)) return fallback;
     const auto& v = j_.at(key);
     if (v.type() != type)
-      fail("seed", "bad_type", at(key), "expected " + kind(nlohmann::json(type)) + ", found " + kind(v));
+      fail("seed", "bad_type", at(key),
+           "expected " + kind(nlohmann::json(type)) + ", found " + kind(v));
     return v;
   }
 
   static std::string kind(const nlohmann::json& v) {
     switch (v.type()) {
-      case nlohmann::json::value_t::object: return "an object";
-      case nlohmann::json::value_t::array: return "an array";
-      case nlohmann::json::value_t::string: return "a string";
-      case nlohmann::json::value_t::boolean: return "a boolean";
-      case nlohmann::json::value_t::null: return "null";
-      default: return "a number";
+      case nlohmann::json::value_t::object:
+        return "an object";
+      case nlohmann::json::value_t::array:
+        return "an array";
+      case nlohmann::json::value_t::string:
+        return "a string";
+      case nlohmann::json::value_t::boolean:
+        return "a boolean";
+      case nlohmann::json::value_t::null:
+        return "null";
+      default:
+        return "a number";
     }
   }
 
@@ -139,7 +150,8 @@ inline settings load_settings(const nlohmann::json& j) {
   s.id_seed = static_cast<std::uint64_t>(o.integer("idSeed", 0, 0));
   // Fault rules and throttling are checked where they are understood (faults.hpp).
   if (o.has("faults")) s.faults = o.value("faults", nullptr, nlohmann::json::value_t::array);
-  if (o.has("throttling")) s.throttling = o.value("throttling", nullptr, nlohmann::json::value_t::object);
+  if (o.has("throttling"))
+    s.throttling = o.value("throttling", nullptr, nlohmann::json::value_t::object);
   return s;
 }
 
@@ -148,7 +160,8 @@ inline message_sender load_sender(const seed_object& m) {
   if (!m.has("from")) return s;
   const seed_object from(m.raw("from"), m.at("from"), {"user", "application"});
   if (from.has("user") == from.has("application"))
-    fail("seed", "bad_value", from.path(), "give exactly one of 'user' or 'application' (or from: null)");
+    fail("seed", "bad_value", from.path(),
+         "give exactly one of 'user' or 'application' (or from: null)");
   if (from.has("user")) {
     s.type = message_sender::kind::user;
     s.id = from.string("user");
@@ -164,7 +177,8 @@ inline message_sender load_sender(const seed_object& m) {
     if (std::find(std::begin(kinds), std::end(kinds), s.identity_type) == std::end(kinds))
       fail("seed", "bad_value", app.at("applicationIdentityType"),
            "'" + s.identity_type +
-               "' is not one of: aadApplication, bot, tenantBot, office365Connector, outgoingWebhook");
+               "' is not one of: aadApplication, bot, tenantBot, office365Connector, "
+               "outgoingWebhook");
   }
   return s;
 }
@@ -220,7 +234,9 @@ inline chat load_chat(const seed_object& o) {
   c.tenant_id = o.string("tenantId");
   const std::string type = o.string("chatType", "group");
   const auto parsed = parse_chat_type(type);
-  if (!parsed) fail("seed", "bad_value", o.at("chatType"), "'" + type + "' is not one of: oneOnOne, group, meeting");
+  if (!parsed)
+    fail("seed", "bad_value", o.at("chatType"),
+         "'" + type + "' is not one of: oneOnOne, group, meeting");
   c.type = *parsed;
   c.topic = o.optional_string("topic");
   c.is_hidden_for_all_members = o.boolean("isHiddenForAllMembers", false);
@@ -232,7 +248,8 @@ inline chat load_chat(const seed_object& o) {
     mi.join_web_url = info.string("joinWebUrl");
     mi.calendar_event_id = info.optional_string("calendarEventId");
     mi.organizer_id = info.string("organizerId");
-    if (mi.organizer_id.empty()) fail("seed", "missing_field", info.at("organizerId"), "organizerId is required");
+    if (mi.organizer_id.empty())
+      fail("seed", "missing_field", info.at("organizerId"), "organizerId is required");
     c.meeting = mi;
   }
   for (const auto& [path, m] : o.array("members")) {
@@ -243,7 +260,8 @@ inline chat load_chat(const seed_object& o) {
     if (mo.has("roles")) member.roles = mo.strings("roles");
     member.visible_history_start = mo.time("visibleHistoryStartDateTime").value_or(null_date);
     if (mo.has("viewpoint")) {
-      const seed_object vp(mo.raw("viewpoint"), mo.at("viewpoint"), {"isHidden", "lastMessageReadDateTime"});
+      const seed_object vp(mo.raw("viewpoint"), mo.at("viewpoint"),
+                           {"isHidden", "lastMessageReadDateTime"});
       member.is_hidden = vp.boolean("isHidden", false);
       member.last_message_read = vp.time("lastMessageReadDateTime").value_or(null_date);
     }
@@ -255,7 +273,8 @@ inline chat load_chat(const seed_object& o) {
 inline token load_token(const seed_object& o) {
   token t;
   t.value = o.string("token");
-  const int named = int(o.has("user")) + int(o.has("application")) + int(o.boolean("personalAccount", false));
+  const int named =
+      int(o.has("user")) + int(o.has("application")) + int(o.boolean("personalAccount", false));
   if (named != 1)
     fail("seed", "bad_token", o.path(),
          "a token names exactly one of 'user', 'application' or 'personalAccount': true");
@@ -282,7 +301,8 @@ inline token load_token(const seed_object& o) {
 /// JSON path of the first fault; nothing is kept from a seed that fails.
 inline world_state load_seed(const nlohmann::json& seed) {
   world_state w;
-  const seed_object root(seed, "", {"settings", "tenants", "users", "applications", "chats", "tokens"});
+  const seed_object root(seed, "",
+                         {"settings", "tenants", "users", "applications", "chats", "tokens"});
   if (root.has("settings")) w.settings = load_settings(root.raw("settings"));
   w.bulk_loading = true;
   for (const auto& [path, j] : root.array("tenants")) {
@@ -290,32 +310,38 @@ inline world_state load_seed(const nlohmann::json& seed) {
     add_tenant(w, {o.string("id"), o.string("displayName")}, {"seed", path});
   }
   for (const auto& [path, j] : root.array("users")) {
-    const seed_object o(*j, path, {"id", "tenantId", "userPrincipalName", "displayName", "mail", "licenses"});
-    add_user(w, {o.string("id"), o.string("tenantId"), o.string("userPrincipalName"),
-                 o.string("displayName"), o.string("mail"), o.strings("licenses")},
+    const seed_object o(*j, path,
+                        {"id", "tenantId", "userPrincipalName", "displayName", "mail", "licenses"});
+    add_user(w,
+             {o.string("id"), o.string("tenantId"), o.string("userPrincipalName"),
+              o.string("displayName"), o.string("mail"), o.strings("licenses")},
              {"seed", path});
   }
   for (const auto& [path, j] : root.array("applications")) {
     const seed_object o(*j, path, {"appId", "tenantId", "displayName", "billing"});
-    add_application(w, {o.string("appId"), o.string("tenantId"), o.string("displayName"),
-                        o.boolean("billing", false)},
+    add_application(w,
+                    {o.string("appId"), o.string("tenantId"), o.string("displayName"),
+                     o.boolean("billing", false)},
                     {"seed", path});
   }
-  const timestamp now = w.settings.now.value_or(0);
+  // Defaults read the graph's clock: settings.now when fixed, else the wall clock.
+  const timestamp now = w.settings.now ? *w.settings.now : fakegraph::clock().now();
   for (const auto& [path, j] : root.array("chats")) {
-    const seed_object o(*j, path,
-                        {"id", "tenantId", "chatType", "topic", "createdDateTime", "lastUpdatedDateTime",
-                         "onlineMeetingInfo", "installedApps", "isHiddenForAllMembers", "members", "messages"});
+    const seed_object o(
+        *j, path,
+        {"id", "tenantId", "chatType", "topic", "createdDateTime", "lastUpdatedDateTime",
+         "onlineMeetingInfo", "installedApps", "isHiddenForAllMembers", "members", "messages"});
     chat c = load_chat(o);
     const auto messages = o.array("messages");
     std::vector<seed_object> message_objects;
     message_objects.reserve(messages.size());
     for (const auto& [mpath, m] : messages)
-      message_objects.emplace_back(*m, mpath,
-                                   std::initializer_list<std::string_view>{
-                                       "id", "from", "createdDateTime", "lastModifiedDateTime",
-                                       "lastEditedDateTime", "deletedDateTime", "messageType", "importance",
-                                       "subject", "body", "attachments", "mentions", "reactions", "eventDetail"});
+      message_objects.emplace_back(
+          *m, mpath,
+          std::initializer_list<std::string_view>{
+              "id", "from", "createdDateTime", "lastModifiedDateTime", "lastEditedDateTime",
+              "deletedDateTime", "messageType", "importance", "subject", "body", "attachments",
+              "mentions", "reactions", "eventDetail"});
     // Default times: the chat starts with its first message, or at the graph's "now".
     if (const auto t = o.time("createdDateTime")) {
       c.created = *t;
@@ -330,7 +356,8 @@ inline world_state load_seed(const nlohmann::json& seed) {
     }
     c.last_updated = o.time("lastUpdatedDateTime").value_or(c.created);
     if (c.last_updated < c.created)
-      fail("seed", "bad_value", o.at("lastUpdatedDateTime"), "lastUpdatedDateTime is before createdDateTime");
+      fail("seed", "bad_value", o.at("lastUpdatedDateTime"),
+           "lastUpdatedDateTime is before createdDateTime");
     const std::uint32_t ci = add_chat(w, std::move(c), {"seed", path});
     const std::string chat_id = w.chats[ci].data.id;
     for (std::size_t i = 0; i < message_objects.size(); ++i) {
@@ -339,8 +366,9 @@ inline world_state load_seed(const nlohmann::json& seed) {
     }
   }
   for (const auto& [path, j] : root.array("tokens")) {
-    const seed_object o(*j, path, {"token", "user", "application", "personalAccount", "scopes", "roles",
-                                   "expiresDateTime"});
+    const seed_object o(
+        *j, path,
+        {"token", "user", "application", "personalAccount", "scopes", "roles", "expiresDateTime"});
     add_token(w, load_token(o), {"seed", path});
   }
   finish_bulk_load(w);

@@ -5,7 +5,8 @@
 // with (Debian's split build breaks in odd ways without them).
 //
 // A self-signed certificate for local HTTPS (valid for localhost and 127.0.0.1), one line:
-//   openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 365 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1
+//   openssl req -x509 -newkey rsa:2048 -nodes -keyout key.pem -out cert.pem -days 365 -subj
+//   /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1
 #pragma once
 
 #include <fakegraph/fakegraph.hpp>
@@ -17,7 +18,7 @@
 
 #include <algorithm>           // std::max
 #include <atomic>              // std::atomic
-#include <cerrno>              // errno, EAGAIN, EINTR
+#include <cerrno>              // errno
 #include <chrono>              // std::chrono::steady_clock, system_clock
 #include <condition_variable>  // std::condition_variable
 #include <csignal>             // sigset_t, sigtimedwait, SIGINT, SIGTERM
@@ -33,6 +34,7 @@
 #include <mutex>               // std::mutex, std::lock_guard, std::unique_lock
 #include <ostream>             // std::ostream, std::flush
 #include <random>              // std::random_device (request ids of httplib-level errors)
+#include <stdexcept>           // std::runtime_error
 #include <string>              // std::string, std::to_string
 #include <string_view>         // std::string_view
 #include <thread>              // std::thread
@@ -135,8 +137,8 @@ inline void to_httplib_response(const response& in, httplib::Response& out) {
 
 /// One log line: method, target as received, status, milliseconds spent answering (or "-"
 /// for a request httplib refused before routing, e.g. a malformed request line).
-inline std::string format_request_log(std::string_view method, std::string_view target,
-                                      int status, double ms) {
+inline std::string format_request_log(std::string_view method, std::string_view target, int status,
+                                      double ms) {
   std::string line(method.empty() ? std::string_view("-") : method);
   line.append(" ").append(target.empty() ? std::string_view("-") : target);
   line.append(" ").append(std::to_string(status)).append(" ");
@@ -149,15 +151,24 @@ inline std::string format_request_log(std::string_view method, std::string_view 
 // Graph's error codes for the requests cpp-httplib refuses before any handler runs.
 inline std::string_view status_code_name(int status) noexcept {
   switch (status) {
-    case 400: return "BadRequest";
-    case 404: return "NotFound";
-    case 405: return "MethodNotAllowed";
-    case 413: return "RequestEntityTooLarge";
-    case 414: return "RequestUriTooLong";
-    case 416: return "RequestedRangeNotSatisfiable";
-    case 417: return "ExpectationFailed";
-    case 500: return "InternalServerError";
-    default: return status < 500 ? "BadRequest" : "UnknownError";
+    case 400:
+      return "BadRequest";
+    case 404:
+      return "NotFound";
+    case 405:
+      return "MethodNotAllowed";
+    case 413:
+      return "RequestEntityTooLarge";
+    case 414:
+      return "RequestUriTooLong";
+    case 416:
+      return "RequestedRangeNotSatisfiable";
+    case 417:
+      return "ExpectationFailed";
+    case 500:
+      return "InternalServerError";
+    default:
+      return status < 500 ? "BadRequest" : "UnknownError";
   }
 }
 
@@ -211,8 +222,7 @@ struct server_state {
   void serve(const httplib::Request& req, httplib::Response& res) {
     const auto start = std::chrono::steady_clock::now();
     try {
-      to_httplib_response(handle(to_graph_request(req, scheme, make_authority(host, port))),
-                          res);
+      to_httplib_response(handle(to_graph_request(req, scheme, make_authority(host, port))), res);
     } catch (const std::exception& e) {
       // The graph answers Graph's failures itself; an exception is a bug in the fake.
       to_httplib_response(graph_error(error_context(req), 500, "InternalServerError",
@@ -275,10 +285,9 @@ class server {
     configure(options);
 
     errno = 0;
-    const int bound = options.port == 0 ? s.http->bind_to_any_port(s.host)
-                                        : (s.http->bind_to_port(s.host, options.port)
-                                               ? options.port
-                                               : -1);
+    const int bound = options.port == 0
+                          ? s.http->bind_to_any_port(s.host)
+                          : (s.http->bind_to_port(s.host, options.port) ? options.port : -1);
     if (bound <= 0) {
       const int why = errno;
       throw error("fakegraph.server.bind",
@@ -357,14 +366,13 @@ class server {
     if (options.tls_cert.empty()) return std::make_unique<httplib::Server>();
 #ifdef CPPHTTPLIB_OPENSSL_SUPPORT
     for (const std::string* path : {&options.tls_cert, &options.tls_key})
-      if (!std::ifstream(*path))
-        throw error("fakegraph.server.tls", "cannot read '" + *path + "'");
-    auto https = std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(),
-                                                      options.tls_key.c_str());
+      if (!std::ifstream(*path)) throw error("fakegraph.server.tls", "cannot read '" + *path + "'");
+    auto https =
+        std::make_unique<httplib::SSLServer>(options.tls_cert.c_str(), options.tls_key.c_str());
     if (!https->is_valid())
-      throw error("fakegraph.server.tls",
-                  "cannot use certificate '" + options.tls_cert + "' with key '" +
-                      options.tls_key + "' (not PEM, or the key does not match)");
+      throw error("fakegraph.server.tls", "cannot use certificate '" + options.tls_cert +
+                                              "' with key '" + options.tls_key +
+                                              "' (not PEM, or the key does not match)");
     return https;
 #else
     throw error("fakegraph.server.tls",
@@ -377,9 +385,7 @@ class server {
     httplib::Server& http = *sp->http;
 
     const httplib::Server::Handler forward = [sp](const httplib::Request& req,
-                                                  httplib::Response& res) {
-      sp->serve(req, res);
-    };
+                                                  httplib::Response& res) { sp->serve(req, res); };
     // Every method and path goes to the graph: it owns the 404/405 answers.
     http.Get(".*", forward);
     http.Post(".*", forward);
@@ -404,8 +410,7 @@ class server {
       } else {
         const int status = res.status;
         detail::to_httplib_response(
-            detail::graph_error(sp->error_context(req), status,
-                                detail::status_code_name(status),
+            detail::graph_error(sp->error_context(req), status, detail::status_code_name(status),
                                 "The request could not be read as HTTP/1.1 (status " +
                                     std::to_string(status) + ")."),
             res);
@@ -467,7 +472,7 @@ Options:
   -h, --help        print this help and exit
 
 Once it accepts connections it prints one line to stdout,
-  fakegraph listening on http://HOST:PORT
+  fakegraph listening on http://HOST:PORT      (https:// with --tls-cert)
 then logs one line per request to stderr: method, path, status, milliseconds.
 SIGINT (Ctrl-C) or SIGTERM stops it with exit status 0. Exit status 1: the seed,
 the certificate or the address could not be used; 2: bad command line.
@@ -482,14 +487,18 @@ then
   curl --cacert cert.pem -H 'Authorization: Bearer adele-read' https://127.0.0.1:8080/v1.0/me/chats
 )";
 
+// A bad command line: the message is for the person who typed it.
+struct usage_error : std::runtime_error {
+  using std::runtime_error::runtime_error;
+};
+
 struct server_command_line {
   bool help = false;
   std::string data;
   server_options options;
 };
 
-// Parses the program's flags ("--name value" or "--name=value"). nullopt-like failure is an
-// exception carrying the message for the user.
+// Parses the program's flags ("--name value" or "--name=value"); throws usage_error.
 inline server_command_line parse_server_command_line(int argc, char** argv) {
   server_command_line cmd;
   cmd.options.port = 8080;
@@ -508,16 +517,16 @@ inline server_command_line parse_server_command_line(int argc, char** argv) {
     }
     const bool known = arg == "--data" || arg == "--host" || arg == "--port" ||
                        arg == "--tls-cert" || arg == "--tls-key";
-    if (!known) throw error("fakegraph.server.usage", "unknown option '" + arg + "'");
+    if (!known) throw usage_error("unknown option '" + arg + "'");
     if (!has_value) {
-      if (i + 1 >= argc) throw error("fakegraph.server.usage", "option '" + arg + "' needs a value");
+      if (i + 1 >= argc) throw usage_error("option '" + arg + "' needs a value");
       value = argv[++i];
     }
     if (arg == "--data") {
-      if (value.empty()) throw error("fakegraph.server.usage", "--data needs a file name");
+      if (value.empty()) throw usage_error("--data needs a file name");
       cmd.data = value;
     } else if (arg == "--host") {
-      if (value.empty()) throw error("fakegraph.server.usage", "--host needs an address");
+      if (value.empty()) throw usage_error("--host needs an address");
       cmd.options.host = value;
     } else if (arg == "--port") {
       long port = -1;
@@ -525,8 +534,7 @@ inline server_command_line parse_server_command_line(int argc, char** argv) {
           value.find_first_not_of("0123456789") == std::string::npos)
         port = std::stol(value);
       if (port < 0 || port > 65535)
-        throw error("fakegraph.server.usage",
-                    "--port needs a number from 0 to 65535, not '" + value + "'");
+        throw usage_error("--port needs a number from 0 to 65535, not '" + value + "'");
       cmd.options.port = static_cast<int>(port);
     } else if (arg == "--tls-cert") {
       cmd.options.tls_cert = value;
@@ -535,7 +543,7 @@ inline server_command_line parse_server_command_line(int argc, char** argv) {
     }
   }
   if (!cmd.help && cmd.options.tls_cert.empty() != cmd.options.tls_key.empty())
-    throw error("fakegraph.server.usage", "--tls-cert and --tls-key go together");
+    throw usage_error("--tls-cert and --tls-key go together");
   return cmd;
 }
 
@@ -587,7 +595,7 @@ inline int server_main(int argc, char** argv, std::ostream& out, std::ostream& e
   detail::server_command_line cmd;
   try {
     cmd = detail::parse_server_command_line(argc, argv);
-  } catch (const error& e) {
+  } catch (const detail::usage_error& e) {
     err << program << e.what() << "\nTry 'fakegraph-server --help'.\n" << std::flush;
     return 2;
   }
@@ -614,6 +622,9 @@ inline int server_main(int argc, char** argv, std::ostream& out, std::ostream& e
         << std::flush;
     return 1;
   }
+
+  // Over HTTP a delay fault is real latency: the worker sleeps before it answers.
+  world->on_delay([](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
 
   std::mutex log_mutex;  // outlives srv, whose workers log through it
   cmd.options.log = [&log_mutex, &err](const std::string& line) {

@@ -21,8 +21,8 @@ namespace fakegraph {
 namespace detail {
 
 /// Throws the fake-misuse error: `[fakegraph.<area>.<kind>] <path>: <message>`.
-[[noreturn]] inline void fail(std::string_view area, std::string_view kind,
-                              const std::string& path, const std::string& message) {
+[[noreturn]] inline void fail(std::string_view area, std::string_view kind, const std::string& path,
+                              const std::string& message) {
   throw error("fakegraph." + std::string(area) + "." + std::string(kind),
               path.empty() ? message : path + ": " + message);
 }
@@ -41,9 +41,9 @@ struct origin {
 /// A message and what is derived from it once, when it is stored.
 struct stored_message {
   chat_message data;
-  std::uint64_t seq = 0;       // global insertion order: the "as of" of list snapshots
-  std::string wire;            // the chatMessage JSON text as getAllMessages sends it
-  std::string wire_system;     // the same with systemEventMessage visible (system events only)
+  std::uint64_t seq = 0;    // global insertion order: the "as of" of list snapshots
+  std::string wire;         // the chatMessage JSON text as getAllMessages sends it
+  std::string wire_system;  // the same with systemEventMessage visible (system events only)
 };
 
 /// A chat, its messages in insertion order, and the running newest message (preview).
@@ -74,8 +74,8 @@ struct world_state {
   std::unordered_map<std::string, token> tokens;
 
   std::unordered_map<std::string, std::size_t> tenant_index;
-  std::unordered_map<std::string, std::size_t> user_index;      // by id (lower case)
-  std::unordered_map<std::string, std::size_t> upn_index;       // by UPN (lower case)
+  std::unordered_map<std::string, std::size_t> user_index;  // by id (lower case)
+  std::unordered_map<std::string, std::size_t> upn_index;   // by UPN (lower case)
   std::unordered_map<std::string, std::size_t> application_index;
   std::unordered_map<std::string, std::uint32_t> chat_index;
   // The chats a user is a member of (chat indexes, insertion order).
@@ -116,9 +116,7 @@ struct world_state {
       if (iequals(m.user_id, user_id)) return &m;
     return nullptr;
   }
-  const stored_message& message(message_ref r) const {
-    return chats[r.chat].messages[r.message];
-  }
+  const stored_message& message(message_ref r) const { return chats[r.chat].messages[r.message]; }
   const std::vector<std::uint32_t>& user_chats(const std::string& user_id) const {
     static const std::vector<std::uint32_t> none;
     auto it = chats_of_user.find(to_lower(user_id));
@@ -191,6 +189,7 @@ class store {
   /// A copy of the whole world (for snapshot/restore).
   detail::world_state copy() const {
     std::shared_lock<std::shared_mutex> lock(mutex_);
+    std::lock_guard<std::mutex> usage_lock(usage_mutex_);  // readers update usage meanwhile
     return state_;
   }
   void replace(detail::world_state s) {
@@ -231,17 +230,21 @@ inline std::string derive_id(world_state& w, std::string_view kind) {
 
 inline void add_tenant(world_state& w, tenant t, const origin& o) {
   if (t.id.empty()) t.id = derive_id(w, "tenant");
-  if (w.find_tenant(t.id)) fail(o.area, "duplicate_id", o.at("id"), "duplicate tenant id '" + t.id + "'");
+  if (w.find_tenant(t.id))
+    fail(o.area, "duplicate_id", o.at("id"), "duplicate tenant id '" + t.id + "'");
   w.tenant_index.emplace(to_lower(t.id), w.tenants.size());
   w.tenants.push_back(std::move(t));
 }
 
-inline const tenant& require_tenant(const world_state& w, std::string& tenant_id,
-                                    const origin& o, const std::string& field) {
+inline const tenant& require_tenant(const world_state& w, std::string& tenant_id, const origin& o,
+                                    const std::string& field) {
   if (tenant_id.empty()) {
-    if (w.tenants.size() == 1) tenant_id = w.tenants.front().id;
-    else fail(o.area, "missing_field", o.at(field), "tenantId is required when the world has " +
-                  std::to_string(w.tenants.size()) + " tenants");
+    if (w.tenants.size() == 1)
+      tenant_id = w.tenants.front().id;
+    else
+      fail(o.area, "missing_field", o.at(field),
+           "tenantId is required when the world has " + std::to_string(w.tenants.size()) +
+               " tenants");
   }
   const tenant* t = w.find_tenant(tenant_id);
   if (!t) fail(o.area, "unknown_tenant", o.at(field), "unknown tenant '" + tenant_id + "'");
@@ -254,12 +257,14 @@ inline void add_user(world_state& w, user u, const origin& o) {
     fail(o.area, "missing_field", o.at("userPrincipalName"), "userPrincipalName is required");
   if (u.id.empty()) u.id = guid_from_name("user#" + to_lower(u.user_principal_name));
   require_tenant(w, u.tenant_id, o, "tenantId");
-  if (w.find_user(u.id)) fail(o.area, "duplicate_id", o.at("id"), "duplicate user id '" + u.id + "'");
+  if (w.find_user(u.id))
+    fail(o.area, "duplicate_id", o.at("id"), "duplicate user id '" + u.id + "'");
   if (w.find_user(u.user_principal_name))
     fail(o.area, "duplicate_id", o.at("userPrincipalName"),
          "duplicate userPrincipalName '" + u.user_principal_name + "'");
   if (u.mail.empty()) u.mail = u.user_principal_name;
-  if (u.display_name.empty()) u.display_name = u.user_principal_name.substr(0, u.user_principal_name.find('@'));
+  if (u.display_name.empty())
+    u.display_name = u.user_principal_name.substr(0, u.user_principal_name.find('@'));
   w.user_index.emplace(to_lower(u.id), w.users.size());
   w.upn_index.emplace(to_lower(u.user_principal_name), w.users.size());
   w.users.push_back(std::move(u));
@@ -277,7 +282,8 @@ inline void add_application(world_state& w, application a, const origin& o) {
 
 inline void add_token(world_state& w, token t, const origin& o) {
   if (t.value.empty()) fail(o.area, "missing_field", o.at("token"), "token is required");
-  if (w.tokens.count(t.value)) fail(o.area, "duplicate_id", o.at("token"), "duplicate token '" + t.value + "'");
+  if (w.tokens.count(t.value))
+    fail(o.area, "duplicate_id", o.at("token"), "duplicate token '" + t.value + "'");
   if (t.type == token::kind::user) {
     const user* u = w.find_user(t.subject);
     if (!u) fail(o.area, "unknown_user", o.at("user"), "unknown user '" + t.subject + "'");
@@ -285,7 +291,9 @@ inline void add_token(world_state& w, token t, const origin& o) {
     t.tenant_id = u->tenant_id;
   } else if (t.type == token::kind::application) {
     const application* a = w.find_application(t.subject);
-    if (!a) fail(o.area, "unknown_application", o.at("application"), "unknown application '" + t.subject + "'");
+    if (!a)
+      fail(o.area, "unknown_application", o.at("application"),
+           "unknown application '" + t.subject + "'");
     t.subject = a->app_id;
     t.tenant_id = a->tenant_id;
   } else {
@@ -298,7 +306,8 @@ inline void add_token(world_state& w, token t, const origin& o) {
 
 inline std::string derive_chat_id(world_state& w, const chat& c) {
   const std::uint64_t n = ++w.derived_ids;
-  const std::uint64_t h = splitmix64(fnv1a(std::to_string(w.settings.id_seed) + "#chat#" + std::to_string(n)));
+  const std::uint64_t h =
+      splitmix64(fnv1a(std::to_string(w.settings.id_seed) + "#chat#" + std::to_string(n)));
   switch (c.type) {
     case chat_type::one_on_one: {
       const user* a = w.find_user(c.members[0].user_id);
@@ -369,7 +378,8 @@ inline std::uint32_t add_chat(world_state& w, chat c, const origin& o) {
     fail(o.area, "bad_value", o.at("topic"), "a oneOnOne chat has no topic (null)");
   if (c.meeting) {
     if (c.type != chat_type::meeting)
-      fail(o.area, "bad_value", o.at("onlineMeetingInfo"), "only meeting chats have onlineMeetingInfo");
+      fail(o.area, "bad_value", o.at("onlineMeetingInfo"),
+           "only meeting chats have onlineMeetingInfo");
     const user* org = w.find_user(c.meeting->organizer_id);
     if (!org)
       fail(o.area, "unknown_user", o.at("onlineMeetingInfo.organizerId"),
@@ -379,7 +389,8 @@ inline std::uint32_t add_chat(world_state& w, chat c, const origin& o) {
   if (c.tenant_id.empty()) c.tenant_id = w.find_user(c.members.front().user_id)->tenant_id;
   require_tenant(w, c.tenant_id, o, "tenantId");
   if (c.id.empty()) c.id = derive_chat_id(w, c);
-  if (w.find_chat(c.id)) fail(o.area, "duplicate_id", o.at("id"), "duplicate chat id '" + c.id + "'");
+  if (w.find_chat(c.id))
+    fail(o.area, "duplicate_id", o.at("id"), "duplicate chat id '" + c.id + "'");
   if (c.last_updated < c.created) c.last_updated = c.created;
 
   const auto index = static_cast<std::uint32_t>(w.chats.size());
@@ -412,7 +423,8 @@ inline void resolve_sender(const world_state& w, const chat& c, message_sender& 
 }
 
 inline void validate_message(const chat_message& m, const origin& o) {
-  static constexpr std::string_view types[] = {"message", "systemEventMessage", "chatEvent", "typing"};
+  static constexpr std::string_view types[] = {"message", "systemEventMessage", "chatEvent",
+                                               "typing"};
   if (std::find(std::begin(types), std::end(types), m.message_type) == std::end(types))
     fail(o.area, "bad_value", o.at("messageType"),
          "unknown messageType '" + m.message_type +
@@ -425,7 +437,8 @@ inline void validate_message(const chat_message& m, const origin& o) {
     fail(o.area, "bad_value", o.at("lastModifiedDateTime"),
          "lastModifiedDateTime is before createdDateTime");
   if (m.last_edited && *m.last_edited < m.created)
-    fail(o.area, "bad_value", o.at("lastEditedDateTime"), "lastEditedDateTime is before createdDateTime");
+    fail(o.area, "bad_value", o.at("lastEditedDateTime"),
+         "lastEditedDateTime is before createdDateTime");
   if (m.deleted && *m.deleted < m.created)
     fail(o.area, "bad_value", o.at("deletedDateTime"), "deletedDateTime is before createdDateTime");
 }
@@ -435,7 +448,8 @@ inline void validate_message(const chat_message& m, const origin& o) {
 inline message_ref add_message(world_state& w, const std::string& chat_id, chat_message m,
                                const origin& o) {
   auto it = w.chat_index.find(chat_id);
-  if (it == w.chat_index.end()) fail(o.area, "unknown_chat", o.at("chatId"), "unknown chat '" + chat_id + "'");
+  if (it == w.chat_index.end())
+    fail(o.area, "unknown_chat", o.at("chatId"), "unknown chat '" + chat_id + "'");
   const std::uint32_t ci = it->second;
   stored_chat& sc = w.chats[ci];
   resolve_sender(w, sc.data, m.from, o);
@@ -447,12 +461,14 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
   validate_message(m, o);
   if (m.id.empty()) m.id = std::to_string(m.created);
   if (sc.message_index.count(m.id))
-    fail(o.area, "duplicate_id", o.at("id"), "duplicate message id '" + m.id + "' in chat '" + chat_id + "'");
+    fail(o.area, "duplicate_id", o.at("id"),
+         "duplicate message id '" + m.id + "' in chat '" + chat_id + "'");
 
   stored_message sm;
   sm.seq = w.next_seq++;
   sm.wire = message_json(m, sc.data.id, false).dump();
-  if (m.message_type == "systemEventMessage") sm.wire_system = message_json(m, sc.data.id, true).dump();
+  if (m.message_type == "systemEventMessage")
+    sm.wire_system = message_json(m, sc.data.id, true).dump();
   sm.data = std::move(m);
   const auto mi = static_cast<std::uint32_t>(sc.messages.size());
   const std::uint32_t best =
@@ -463,7 +479,8 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
   sc.messages.push_back(std::move(sm));
   sc.latest.push_back(best);
   for (const auto& member : sc.data.members)
-    if (created >= member.visible_history_start) index_message(w, to_lower(member.user_id), {ci, mi});
+    if (created >= member.visible_history_start)
+      index_message(w, to_lower(member.user_id), {ci, mi});
   return {ci, mi};
 }
 

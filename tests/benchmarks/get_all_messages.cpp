@@ -2,8 +2,9 @@
 // 1M within 1.5x of 1k), and what the in-process call costs next to serialising the same
 // 50 messages with nlohmann alone (within 2x).
 //
-// Run: fakegraph_bench_get_all_messages --benchmark_repetitions=5 --benchmark_report_aggregates_only=true
-// Every page is a full graph::handle() call: routing, token, options, scan, JSON.
+// Run: fakegraph_bench_get_all_messages --benchmark_repetitions=5
+// --benchmark_report_aggregates_only=true Every page is a full graph::handle() call: routing,
+// token, options, scan, JSON.
 #include <benchmark/benchmark.h>
 #include <fakegraph/fakegraph.hpp>
 #include <nlohmann/json.hpp>  // nlohmann::json, nlohmann::ordered_json
@@ -35,8 +36,8 @@ fakegraph::graph bench_graph(std::size_t n) {
   std::vector<std::string> chats, partner_of;
   for (std::size_t c = 0; c < chat_count; ++c) {
     const std::string partner = "partner" + std::to_string(c % partners) + "@bench.example";
-    fakegraph::chat_spec spec = fakegraph::chat_spec::group(
-        {"owner@bench.example", partner}, "Chat " + std::to_string(c));
+    fakegraph::chat_spec spec =
+        fakegraph::chat_spec::group({"owner@bench.example", partner}, "Chat " + std::to_string(c));
     spec.created = first_message - 86400000;
     chats.push_back(g.add_chat(spec));
     partner_of.push_back(partner);
@@ -44,7 +45,8 @@ fakegraph::graph bench_graph(std::size_t n) {
   for (std::size_t i = 0; i < n; ++i) {
     const std::size_t c = (i * 7919) % chat_count;
     g.add_message(chats[c], {i % 3 ? partner_of[c] : std::string("owner@bench.example"),
-                             "Message " + std::to_string(i) + ": the build is green, the release notes are in the wiki.",
+                             "Message " + std::to_string(i) +
+                                 ": the build is green, the release notes are in the wiki.",
                              first_message + static_cast<fakegraph::timestamp>(i) * spacing + 1});
   }
   return g;
@@ -52,7 +54,8 @@ fakegraph::graph bench_graph(std::size_t n) {
 
 std::string iso(fakegraph::timestamp t) { return fakegraph::format_time(t); }
 
-const std::string export_path = "/v1.0/users/owner@bench.example/chats/getAllMessages?model=B&$top=50";
+const std::string export_path =
+    "/v1.0/users/owner@bench.example/chats/getAllMessages?model=B&$top=50";
 
 fakegraph::request page_request(const std::string& url) {
   return {"GET", url, {{"Authorization", "Bearer bench"}}};
@@ -68,8 +71,10 @@ struct bench_world {
 
   explicit bench_world(std::size_t n) : g(bench_graph(n)) {
     first = export_path;
-    const fakegraph::timestamp lo = first_message + static_cast<fakegraph::timestamp>(n / 4) * spacing;
-    const fakegraph::timestamp hi = first_message + static_cast<fakegraph::timestamp>(3 * n / 4) * spacing;
+    const fakegraph::timestamp lo =
+        first_message + static_cast<fakegraph::timestamp>(n / 4) * spacing;
+    const fakegraph::timestamp hi =
+        first_message + static_cast<fakegraph::timestamp>(3 * n / 4) * spacing;
     range_first = export_path + "&$filter=lastModifiedDateTime%20gt%20" + iso(lo) +
                   "%20and%20lastModifiedDateTime%20lt%20" + iso(hi);
     deep = link_after(first, n / 2 / 50);
@@ -143,7 +148,8 @@ void BM_call_50_no_journal(benchmark::State& state) {
 
 void BM_nlohmann_dump_50(benchmark::State& state) {
   const bench_world& w = world(1000);
-  const nlohmann::ordered_json items = nlohmann::ordered_json::parse(w.g.handle(page_request(w.first)).body)["value"];
+  const nlohmann::ordered_json items =
+      nlohmann::ordered_json::parse(w.g.handle(page_request(w.first)).body)["value"];
   if (items.size() != 50) {
     state.SkipWithError("expected 50 items");
     return;
@@ -160,7 +166,7 @@ void BM_nlohmann_dump_50(benchmark::State& state) {
 BENCHMARK(BM_call_50)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_call_50_no_journal)->Unit(benchmark::kMicrosecond);
 BENCHMARK(BM_nlohmann_dump_50)->Unit(benchmark::kMicrosecond);
-#define FAKEGRAPH_PAGE_BENCHMARKS(n)                                          \
+#define FAKEGRAPH_PAGE_BENCHMARKS(n)                                     \
   BENCHMARK(BM_first_page)->Arg(n)->Unit(benchmark::kMicrosecond);       \
   BENCHMARK(BM_deep_page)->Arg(n)->Unit(benchmark::kMicrosecond);        \
   BENCHMARK(BM_range_first_page)->Arg(n)->Unit(benchmark::kMicrosecond); \

@@ -79,7 +79,7 @@ TEST_CASE("stop() returns soon with an idle keep-alive client still connected", 
   CHECK(std::chrono::steady_clock::now() - start < std::chrono::seconds(10));
 }
 
-TEST_CASE("a moved server keeps serving; the moved-from one is inert", "[server]") {
+TEST_CASE("a moved server keeps serving, the moved-from one is inert", "[server]") {
   fakegraph::server first(echo_url);
   const int port = first.port();
   fakegraph::server second(std::move(first));
@@ -109,8 +109,7 @@ TEST_CASE("a busy port is refused with fakegraph.server.bind", "[server]") {
   fakegraph::server first(echo_url);
   fakegraph::server_options same;
   same.port = first.port();
-  CHECK(error_id_of([&] { fakegraph::server second(echo_url, same); }) ==
-        "fakegraph.server.bind");
+  CHECK(error_id_of([&] { fakegraph::server second(echo_url, same); }) == "fakegraph.server.bind");
   // The first server was not disturbed (no SO_REUSEPORT sharing of its connections).
   for (int i = 0; i < 4; ++i) {
     httplib::Client client(first.host(), first.port());
@@ -151,8 +150,7 @@ TEST_CASE("bad options throw fakegraph::error with a stable id", "[server]") {
   }
   SECTION("an unknown host") {
     options.host = "no-such-host.invalid";
-    CHECK(error_id_of([&] { fakegraph::server s(echo_url, options); }) ==
-          "fakegraph.server.bind");
+    CHECK(error_id_of([&] { fakegraph::server s(echo_url, options); }) == "fakegraph.server.bind");
   }
   SECTION("an empty handler") {
     CHECK(error_id_of([&] { fakegraph::server s(fakegraph::server::handler{}, options); }) ==
@@ -168,8 +166,8 @@ TEST_CASE("the message of a bind failure names the address", "[server]") {
     fakegraph::server second(echo_url, same);
     FAIL("bound a busy port");
   } catch (const fakegraph::error& e) {
-    CHECK_THAT(e.what(), fakegraph_test::contains_substring(
-                             "127.0.0.1:" + std::to_string(first.port())));
+    CHECK_THAT(e.what(),
+               fakegraph_test::contains_substring("127.0.0.1:" + std::to_string(first.port())));
     CHECK_THAT(e.what(), fakegraph_test::contains_substring("[fakegraph.server.bind]"));
   }
 }

@@ -15,7 +15,8 @@
 
 using nlohmann::json;
 
-TEST_CASE("8 concurrent keep-alive clients, 20,000 requests: every answer right", "[server][load]") {
+TEST_CASE("8 concurrent keep-alive clients, 20,000 requests: every answer right",
+          "[server][load]") {
   constexpr int clients = 8;
   constexpr int per_client = 2500;
   constexpr int adele_chats = 7;  // data/README.md
@@ -31,7 +32,8 @@ TEST_CASE("8 concurrent keep-alive clients, 20,000 requests: every answer right"
   constexpr int tops = 9;  // 8 and 9 ask for more chats than there are
   std::vector<std::string> expected_body(tops + 1);
   for (int top = 1; top <= tops; ++top) {
-    const auto r = g.handle({"GET", srv.base_url() + "/v1.0/me/chats?$top=" + std::to_string(top),
+    const auto r = g.handle({"GET",
+                             srv.base_url() + "/v1.0/me/chats?$top=" + std::to_string(top),
                              {{"Authorization", "Bearer adele-read"}}});
     REQUIRE(r.status == 200);
     const json body = r.json();
@@ -95,8 +97,8 @@ TEST_CASE("8 concurrent keep-alive clients, 20,000 requests: every answer right"
   CHECK(failed == 0);
   CHECK(ok == clients * per_client);
   // Information only (shown with -s): not a pass/fail figure.
-  INFO("load: " << ok << " requests in " << seconds << " s = "
-                << static_cast<long>(ok / (seconds > 0 ? seconds : 1)) << " requests/s");
+  INFO("load: " << ok << " requests in " << seconds
+                << " s = " << static_cast<long>(ok / (seconds > 0 ? seconds : 1)) << " requests/s");
   CHECK(seconds > 0);
   // Still serving afterwards.
   httplib::Client after(srv.host(), srv.port());

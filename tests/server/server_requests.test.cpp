@@ -36,7 +36,8 @@ TEST_CASE("list chats over HTTP is the in-process answer, byte for byte", "[serv
   const std::string target = "/v1.0/me/chats?$top=2";
   const auto res = client.Get(target.c_str(), adele);
   REQUIRE(res);
-  const auto expected = g.handle({"GET", srv.base_url() + target, {{"Authorization", "Bearer adele-read"}}});
+  const auto expected =
+      g.handle({"GET", srv.base_url() + target, {{"Authorization", "Bearer adele-read"}}});
   REQUIRE(expected.status == 200);
 
   CHECK(res->status == expected.status);
@@ -79,7 +80,8 @@ TEST_CASE("nextLinks and @odata.context point at the server, and following them 
     REQUIRE(res);
     REQUIRE(res->status == 200);
     const json body = json::parse(res->body);
-    CHECK(body["@odata.context"].get<std::string>().rfind(srv.base_url() + "/v1.0/$metadata#", 0) == 0);
+    CHECK(body["@odata.context"].get<std::string>().rfind(srv.base_url() + "/v1.0/$metadata#", 0) ==
+          0);
     page_sizes.push_back(body["value"].size());
     for (const auto& chat : body["value"]) ids.push_back(chat["id"]);
     if (!body.contains("@odata.nextLink")) break;
@@ -104,7 +106,8 @@ TEST_CASE("links follow the Host header the client sent", "[server]") {
     REQUIRE(res);
     REQUIRE(res->status == 200);
     const json body = json::parse(res->body);
-    CHECK(body["@odata.nextLink"].get<std::string>().rfind("http://fake.example:4321/v1.0/", 0) == 0);
+    CHECK(body["@odata.nextLink"].get<std::string>().rfind("http://fake.example:4321/v1.0/", 0) ==
+          0);
   }
   SECTION("a Host that is not host[:port] falls back to the address connected to") {
     const auto reply = fakegraph_test::raw_exchange(
@@ -132,7 +135,8 @@ TEST_CASE("unknown routes get Graph's error body, as in process", "[server]") {
     INFO(target);
     const auto res = client.Get(target.c_str(), adele);
     REQUIRE(res);
-    const auto expected = g.handle({"GET", srv.base_url() + target, {{"Authorization", "Bearer adele-read"}}});
+    const auto expected =
+        g.handle({"GET", srv.base_url() + target, {{"Authorization", "Bearer adele-read"}}});
     if (target.rfind("/v1.0/", 0) == 0) CHECK(expected.status == 404);
     CHECK(expected.status >= 400);
     CHECK(res->status == expected.status);
@@ -157,7 +161,8 @@ TEST_CASE("known routes with another method get Graph's 405 body, as in process"
     if (method == "DELETE") res = client.Delete(target.c_str(), adele);
     if (method == "OPTIONS") res = client.Options(target.c_str(), adele);
     REQUIRE(res);
-    const auto expected = g.handle({method, srv.base_url() + target, {{"Authorization", "Bearer adele-read"}}, "{}"});
+    const auto expected =
+        g.handle({method, srv.base_url() + target, {{"Authorization", "Bearer adele-read"}}, "{}"});
     CHECK(expected.status == 405);
     CHECK(res->status == expected.status);
     REQUIRE_FALSE(res->body.empty());
@@ -210,8 +215,7 @@ TEST_CASE("the graph sees the request as sent: raw target, method, headers, body
   const std::string target =
       "/v1.0/a%20b/c?$top=2&$filter=x%20eq%20'a%2Fb'&y=a+b&$skiptoken=AB%3D%3D&z=%C3%A9";
   const auto reply = fakegraph_test::raw_exchange(
-      srv.port(), "POST " + target +
-                      " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(srv.port()) +
+      srv.port(), "POST " + target + " HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(srv.port()) +
                       "\r\nX-Custom: 1\r\nPrefer: include-unknown-enum-members\r\n"
                       "Content-Type: application/json\r\nContent-Length: 7\r\n"
                       "Connection: close\r\n\r\npayload");
@@ -281,21 +285,22 @@ TEST_CASE("an absolute-form request target names the origin of the links", "[ser
       "Authorization: Bearer adele-read\r\nConnection: close\r\n\r\n");
   REQUIRE(reply.rfind("HTTP/1.1 200 ", 0) == 0);
   const json body = json::parse(fakegraph_test::reply_body(reply));
-  CHECK(body["@odata.nextLink"].get<std::string>().rfind("http://other.example:9/v1.0/me/chats?", 0) == 0);
+  CHECK(body["@odata.nextLink"].get<std::string>().rfind("http://other.example:9/v1.0/me/chats?",
+                                                         0) == 0);
 }
 
 TEST_CASE("an exception from the handler is a Graph-shaped 500, not a dropped connection",
           "[server]") {
-  fakegraph::server srv([](const fakegraph::request&) -> fakegraph::response {
-    throw std::runtime_error("boom");
-  });
+  fakegraph::server srv(
+      [](const fakegraph::request&) -> fakegraph::response { throw std::runtime_error("boom"); });
   httplib::Client client(srv.host(), srv.port());
   const auto res = client.Get("/v1.0/me/chats");
   REQUIRE(res);
   CHECK(res->status == 500);
   const json body = json::parse(res->body);
   CHECK(body["error"]["code"] == "InternalServerError");
-  CHECK_THAT(body["error"]["message"].get<std::string>(), fakegraph_test::contains_substring("boom"));
+  CHECK_THAT(body["error"]["message"].get<std::string>(),
+             fakegraph_test::contains_substring("boom"));
 }
 
 TEST_CASE("the log gets one line per request: method, path, status, ms", "[server]") {

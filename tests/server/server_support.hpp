@@ -15,20 +15,20 @@
 #include <sys/wait.h>    // waitpid, WIFEXITED
 #include <unistd.h>      // pipe2, read, close
 
-#include <cerrno>      // errno, EINTR
-#include <cctype>      // std::tolower
-#include <chrono>      // std::chrono::steady_clock, seconds
-#include <cstdint>     // std::uint16_t
-#include <cstdlib>     // std::system, mkdtemp
-#include <filesystem>  // std::filesystem::remove_all, temp_directory_path
-#include <fstream>     // std::ifstream, std::ofstream
-#include <optional>    // std::optional
-#include <sstream>     // std::ostringstream
-#include <stdexcept>   // std::runtime_error
-#include <string>      // std::string
+#include <cctype>        // std::tolower
+#include <cerrno>        // errno, EINTR
+#include <chrono>        // std::chrono::steady_clock, seconds
+#include <cstdint>       // std::uint16_t
+#include <cstdlib>       // std::system, mkdtemp
+#include <filesystem>    // std::filesystem::remove_all, temp_directory_path
+#include <fstream>       // std::ifstream, std::ofstream
+#include <optional>      // std::optional
+#include <sstream>       // std::ostringstream
+#include <stdexcept>     // std::runtime_error
+#include <string>        // std::string
 #include <system_error>  // std::error_code
-#include <utility>     // std::move
-#include <vector>      // std::vector
+#include <utility>       // std::move
+#include <vector>        // std::vector
 
 extern char** environ;
 
@@ -85,8 +85,7 @@ inline tls_pair make_self_signed(const temp_dir& dir) {
   if (std::system("openssl version >/dev/null 2>&1") != 0) return {};
   tls_pair pair{dir.file("cert.pem"), dir.file("key.pem")};
   const std::string command =
-      "openssl req -x509 -newkey rsa:2048 -nodes -keyout '" + pair.key + "' -out '" +
-      pair.cert +
+      "openssl req -x509 -newkey rsa:2048 -nodes -keyout '" + pair.key + "' -out '" + pair.cert +
       "' -days 365 -subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 "
       ">/dev/null 2>&1";
   if (std::system(command.c_str()) != 0) return {};
@@ -101,8 +100,7 @@ inline std::size_t complete_reply_length(const std::string& reply) {
   std::string head = reply.substr(0, head_end);
   for (char& c : head) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   const std::size_t at = head.find("\r\ncontent-length:");
-  const std::size_t length =
-      at == std::string::npos ? 0 : std::stoul(head.substr(at + 17));
+  const std::size_t length = at == std::string::npos ? 0 : std::stoul(head.substr(at + 17));
   const std::size_t total = head_end + 4 + length;
   return reply.size() >= total ? total : std::string::npos;
 }
@@ -169,7 +167,8 @@ class child_process {
     std::vector<char*> argv;
     for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
     argv.push_back(nullptr);
-    const int rc = ::posix_spawn(&pid_, args.at(0).c_str(), &actions, nullptr, argv.data(), environ);
+    const int rc =
+        ::posix_spawn(&pid_, args.at(0).c_str(), &actions, nullptr, argv.data(), environ);
     posix_spawn_file_actions_destroy(&actions);
     ::close(out[1]);
     ::close(err[1]);
@@ -197,7 +196,8 @@ class child_process {
   std::optional<std::string> first_stdout_line(std::chrono::seconds timeout) {
     const auto deadline = std::chrono::steady_clock::now() + timeout;
     for (;;) {
-      if (const std::size_t nl = out_.find('\n'); nl != std::string::npos) return out_.substr(0, nl);
+      if (const std::size_t nl = out_.find('\n'); nl != std::string::npos)
+        return out_.substr(0, nl);
       if (out_fd_ < 0 || !pump(deadline)) return std::nullopt;
     }
   }

@@ -63,8 +63,8 @@ TEST_CASE("HTTPS with a self-signed certificate: verified, links on https", "[se
   CHECK(chats == 7);
 
   // Same answer as in process for the same https URL.
-  const auto expected = g.handle({"GET", srv.base_url() + "/v1.0/me/chats?$top=3",
-                                  {{"Authorization", "Bearer adele-read"}}});
+  const auto expected = g.handle(
+      {"GET", srv.base_url() + "/v1.0/me/chats?$top=3", {{"Authorization", "Bearer adele-read"}}});
   const auto res = client.Get("/v1.0/me/chats?$top=3", {{"Authorization", "Bearer adele-read"}});
   REQUIRE(res);
   CHECK(res->body == expected.body);

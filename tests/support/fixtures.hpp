@@ -8,10 +8,14 @@
 namespace fakegraph_test {
 
 /// The path of the default world (data/contoso.json).
-inline std::string default_world_path() { return std::string(FAKEGRAPH_TEST_DATA_DIR) + "/contoso.json"; }
+inline std::string default_world_path() {
+  return std::string(FAKEGRAPH_TEST_DATA_DIR) + "/contoso.json";
+}
 
 /// A fresh graph on the default world. Each call loads its own copy: tests never share state.
-inline fakegraph::graph default_world() { return fakegraph::graph::from_file(default_world_path()); }
+inline fakegraph::graph default_world() {
+  return fakegraph::graph::from_file(default_world_path());
+}
 
 /// `{"Authorization", "Bearer <token>"}`.
 inline fakegraph::header_list bearer(const std::string& token) {

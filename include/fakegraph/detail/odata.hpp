@@ -85,21 +85,15 @@ inline constexpr std::size_t max_nodes = 1000;  // AST nodes (in-list values not
 
 namespace lex_detail {
 
-inline bool is_digit(char c) noexcept {
-  return c >= '0' && c <= '9';
-}
+inline bool is_digit(char c) noexcept { return c >= '0' && c <= '9'; }
 inline bool is_ident_start(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_';
 }
-inline bool is_ident_char(char c) noexcept {
-  return is_ident_start(c) || is_digit(c);
-}
+inline bool is_ident_char(char c) noexcept { return is_ident_start(c) || is_digit(c); }
 inline bool is_hex(char c) noexcept {
   return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
 }
-inline bool is_space(char c) noexcept {
-  return c == ' ' || c == '\t' || c == '\r' || c == '\n';
-}
+inline bool is_space(char c) noexcept { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
 struct token {
   enum class kind { end, ident, punct, value };  // punct: one of ( ) , / :
@@ -116,21 +110,16 @@ class lexer {
   explicit lexer(std::string_view s) noexcept : s_(s) {}
 
   token next() {
-    while (i_ < s_.size() && is_space(s_[i_]))
-      ++i_;
+    while (i_ < s_.size() && is_space(s_[i_])) ++i_;
     const std::size_t start = i_;
-    if (i_ == s_.size())
-      return {token::kind::end, literal::kind::null, start, {}};
+    if (i_ == s_.size()) return {token::kind::end, literal::kind::null, start, {}};
     const char c = s_[i_];
     if (std::string_view("(),/:").find(c) != std::string_view::npos)
       return {token::kind::punct, literal::kind::null, i_++, s_.substr(start, 1)};
-    if (c == '\'')
-      return string_token();
+    if (c == '\'') return string_token();
     // GUIDs may start with a letter or a digit, so they are tried before names and numbers.
-    if (guid_at(start))
-      return finish(literal::kind::guid, start, start + 36, "GUID");
-    if (is_ident_start(c))
-      return name();
+    if (guid_at(start)) return finish(literal::kind::guid, start, start + 36, "GUID");
+    if (is_ident_start(c)) return name();
     if (is_digit(c) && start + 4 < s_.size() && s_[start + 4] == '-' && digits_at(start, 4))
       return datetime();
     if (is_digit(c) || ((c == '-' || c == '+') && start + 1 < s_.size() && is_digit(s_[start + 1])))
@@ -140,29 +129,24 @@ class lexer {
 
  private:
   static std::string describe_char(char c) {
-    if (c > ' ' && c < 127)
-      return std::string("'") + c + "'";
+    if (c > ' ' && c < 127) return std::string("'") + c + "'";
     constexpr char hex[] = "0123456789abcdef";
     const auto u = static_cast<unsigned char>(c);
     return std::string("byte 0x") + hex[u >> 4] + hex[u & 15];
   }
 
   bool digits_at(std::size_t at, std::size_t n) const noexcept {
-    if (at + n > s_.size())
-      return false;
+    if (at + n > s_.size()) return false;
     for (std::size_t k = at; k < at + n; ++k)
-      if (!is_digit(s_[k]))
-        return false;
+      if (!is_digit(s_[k])) return false;
     return true;
   }
 
   bool guid_at(std::size_t at) const noexcept {
-    if (at + 36 > s_.size())
-      return false;
+    if (at + 36 > s_.size()) return false;
     for (std::size_t k = 0; k < 36; ++k) {
       const bool dash = k == 8 || k == 13 || k == 18 || k == 23;
-      if (dash ? s_[at + k] != '-' : !is_hex(s_[at + k]))
-        return false;
+      if (dash ? s_[at + k] != '-' : !is_hex(s_[at + k])) return false;
     }
     return true;
   }
@@ -179,8 +163,7 @@ class lexer {
   token string_token() {
     const std::size_t start = i_;
     for (std::size_t k = start + 1; k < s_.size(); ++k) {
-      if (s_[k] != '\'')
-        continue;
+      if (s_[k] != '\'') continue;
       if (k + 1 < s_.size() && s_[k + 1] == '\'') {  // '' is an escaped quote
         ++k;
         continue;
@@ -196,10 +179,8 @@ class lexer {
   token name() {
     std::size_t k = i_;
     for (;;) {
-      while (k < s_.size() && is_ident_char(s_[k]))
-        ++k;
-      if (k >= s_.size() || s_[k] != '.')
-        break;
+      while (k < s_.size() && is_ident_char(s_[k])) ++k;
+      if (k >= s_.size() || s_[k] != '.') break;
       if (k + 1 >= s_.size() || !is_ident_start(s_[k + 1]))
         throw syntax_error(k + 1, "expected a name after '.' in a qualified type name");
       ++k;
@@ -213,8 +194,7 @@ class lexer {
     const std::size_t start = i_;
     std::size_t k = start + ((s_[start] == '-' || s_[start] == '+') ? 1 : 0);
     const auto digits = [&] {
-      while (k < s_.size() && is_digit(s_[k]))
-        ++k;
+      while (k < s_.size() && is_digit(s_[k])) ++k;
     };
     digits();
     if (k + 1 < s_.size() && s_[k] == '.' && is_digit(s_[k + 1])) {
@@ -223,8 +203,7 @@ class lexer {
     }
     if (k < s_.size() && (s_[k] == 'e' || s_[k] == 'E')) {
       std::size_t e = k + 1;
-      if (e < s_.size() && (s_[e] == '+' || s_[e] == '-'))
-        ++e;
+      if (e < s_.size() && (s_[e] == '+' || s_[e] == '-')) ++e;
       if (e < s_.size() && is_digit(s_[e])) {
         k = e;
         digits();
@@ -242,33 +221,26 @@ class lexer {
     };
     const auto match = [&](std::string_view pattern) {  // 'd' is any digit; k stops at a mismatch
       for (const char p : pattern) {
-        if (k >= s_.size() || (p == 'd' ? !is_digit(s_[k]) : s_[k] != p))
-          return false;
+        if (k >= s_.size() || (p == 'd' ? !is_digit(s_[k]) : s_[k] != p)) return false;
         ++k;
       }
       return true;
     };
-    if (!match("dddd-dd-dd"))
-      throw fail("a date like 2020-06-04");
-    if (!match("Tdd:dd"))
-      throw fail("a time like T18:03:11Z after the date");
+    if (!match("dddd-dd-dd")) throw fail("a date like 2020-06-04");
+    if (!match("Tdd:dd")) throw fail("a time like T18:03:11Z after the date");
     const bool seconds = k < s_.size() && s_[k] == ':';
-    if (seconds && !match(":dd"))
-      throw fail("2-digit seconds");
+    if (seconds && !match(":dd")) throw fail("2-digit seconds");
     if (seconds && k < s_.size() && s_[k] == '.') {
       ++k;
-      if (!match("d"))
-        throw fail("digits after '.' in the seconds");
-      while (k < s_.size() && is_digit(s_[k]))
-        ++k;
+      if (!match("d")) throw fail("digits after '.' in the seconds");
+      while (k < s_.size() && is_digit(s_[k])) ++k;
     }
     const std::size_t zone = k;
     if (k < s_.size() && s_[k] == 'Z') {
       ++k;
     } else if (k < s_.size() && (s_[k] == '+' || s_[k] == '-')) {
       ++k;
-      if (!match("dd:dd"))
-        throw fail("an offset like +01:00");
+      if (!match("dd:dd")) throw fail("an offset like +01:00");
     } else {
       throw fail("'Z' or an offset like +01:00 after the time (in a URL, '+' is sent as %2B)");
     }
@@ -297,13 +269,11 @@ class lexer {
 }  // namespace lex_detail
 
 inline std::string to_string(const literal& v) {
-  if (v.type != literal::kind::string)
-    return v.text;
+  if (v.type != literal::kind::string) return v.text;
   std::string out = "'";
   for (const char c : v.text) {
     out += c;
-    if (c == '\'')
-      out += '\'';  // OData escapes a quote by doubling it
+    if (c == '\'') out += '\'';  // OData escapes a quote by doubling it
   }
   return out + "'";
 }
@@ -318,13 +288,10 @@ class parser {
   explicit parser(std::string_view text) : lex_(text) { advance(); }
 
   node_ptr parse() {
-    if (tok_.type == tk::end)
-      fail("the filter is empty");
+    if (tok_.type == tk::end) fail("the filter is empty");
     node_ptr root = parse_or();
-    if (is_punct(')'))
-      fail("unbalanced ')' without a matching '('");
-    if (tok_.type != tk::end)
-      fail(expected("'and', 'or' or the end of the filter"));
+    if (is_punct(')')) fail("unbalanced ')' without a matching '('");
+    if (tok_.type != tk::end) fail(expected("'and', 'or' or the end of the filter"));
     return root;
   }
 
@@ -346,15 +313,13 @@ class parser {
   static bool is_keyword(std::string_view w) noexcept {
     for (const std::string_view k :
          {"and", "or", "not", "eq", "ne", "gt", "ge", "lt", "le", "in", "true", "false", "null"})
-      if (w == k)
-        return true;
+      if (w == k) return true;
     return false;
   }
 
   // The current token for a message: quoted (string literals already are), long ones cut.
   std::string shown() const {
-    if (tok_.type == tk::end)
-      return "the end of the filter";
+    if (tok_.type == tk::end) return "the end of the filter";
     const bool quoted = tok_.type == tk::value && tok_.value_type == literal::kind::string;
     const std::string text(tok_.text.substr(0, 40));
     const std::string cut = text.size() < tok_.text.size() ? "..." : "";
@@ -367,8 +332,7 @@ class parser {
     std::string msg = "expected " + what + ", found " + shown();
     if (tok_.type == tk::ident) {
       std::string lower(tok_.text);
-      for (char& c : lower)
-        c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+      for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
       if (lower != tok_.text && is_keyword(lower))
         msg += " (keywords are lower-case: '" + lower + "')";
     }
@@ -419,8 +383,7 @@ class parser {
   // `not` binds looser than a comparison (`not a eq 1` is `not (a eq 1)`): strict OData would
   // apply it to `a` alone, which no Graph property could satisfy.
   node_ptr parse_unary() {
-    if (!is_word("not"))
-      return parse_primary();
+    if (!is_word("not")) return parse_primary();
     enter(tok_.pos);
     advance();
     node_ptr child = parse_unary();
@@ -446,20 +409,17 @@ class parser {
     if (tok_.type == tk::value || is_word("true") || is_word("false") || is_word("null"))
       fail("a condition must start with a property path, found the value " + shown() +
            " (write 'property op value')");
-    if (tok_.type != tk::ident || is_keyword(tok_.text))
-      fail(expected("a condition" + after));
+    if (tok_.type != tk::ident || is_keyword(tok_.text)) fail(expected("a condition" + after));
     return parse_path_expr();
   }
 
   // Inside a lambda body every path must start with a variable in scope: that is how the
   // endpoints know which entity a path refers to, and it catches `any(m: x/id …)` typos.
   void check_scope(const std::string& path, std::size_t pos) const {
-    if (scopes_.empty())
-      return;
+    if (scopes_.empty()) return;
     const std::string_view first = std::string_view(path).substr(0, path.find('/'));
     for (const std::string& v : scopes_)
-      if (v == first)
-        return;
+      if (v == first) return;
     fail_at(pos, "'" + std::string(first) + "' is not a lambda variable in scope (expected '" +
                      scopes_.back() + "/...')");
   }
@@ -473,21 +433,18 @@ class parser {
       advance();
       if (is_punct('(')) {
         const bool lambda = name == "any" || name == "all";
-        if (lambda && !path.empty())
-          return parse_lambda(std::move(path), name, start, name_pos);
+        if (lambda && !path.empty()) return parse_lambda(std::move(path), name, start, name_pos);
         if (lambda)
           fail_at(name_pos, "'" + std::string(name) +
                                 "' needs a collection path before it, e.g. 'members/" +
                                 std::string(name) + "(m: ...)'");
         fail_at(name_pos, "function '" + std::string(name) + "' is not supported");
       }
-      if (!path.empty())
-        path += '/';
+      if (!path.empty()) path += '/';
       path += name;
       // Segments are glued to their '/': with spaces allowed, `from/ eq 'x'` would be read as
       // the path `from/eq` and the error would point at the wrong place.
-      if (!is_punct('/') || tok_.pos != name_pos + name.size())
-        break;
+      if (!is_punct('/') || tok_.pos != name_pos + name.size()) break;
       const std::size_t slash = tok_.pos;
       advance();
       if (tok_.type != tk::ident || tok_.pos != slash + 1)
@@ -497,8 +454,7 @@ class parser {
 
     static constexpr std::string_view ops[] = {"eq", "ne", "gt", "ge", "lt", "le"};
     for (std::size_t i = 0; i < 6; ++i) {
-      if (!is_word(ops[i]))
-        continue;
+      if (!is_word(ops[i])) continue;
       advance();
       node_ptr n = make(node::kind::compare);
       n->path = std::move(path);
@@ -508,18 +464,15 @@ class parser {
     }
     if (is_word("in")) {
       advance();
-      if (!is_punct('('))
-        fail(expected("'(' after 'in'"));
+      if (!is_punct('(')) fail(expected("'(' after 'in'"));
       advance();
       node_ptr n = make(node::kind::in);
       n->path = std::move(path);
       for (;;) {
         n->values.push_back(
             parse_value(n->values.empty() ? "a value after 'in ('" : "a value after ','"));
-        if (is_punct(')'))
-          break;
-        if (!is_punct(','))
-          fail(expected("',' or ')' in the 'in' list"));
+        if (is_punct(')')) break;
+        if (!is_punct(',')) fail(expected("',' or ')' in the 'in' list"));
         advance();
       }
       advance();
@@ -547,8 +500,7 @@ class parser {
     } else {  // drop the quotes and undouble '' (the lexer guarantees quotes come in pairs)
       for (std::size_t i = 1; i + 1 < tok_.text.size(); ++i) {
         v.text += tok_.text[i];
-        if (tok_.text[i] == '\'')
-          ++i;
+        if (tok_.text[i] == '\'') ++i;
       }
     }
     advance();
@@ -580,8 +532,7 @@ class parser {
         fail("lambda variable '" + v + "' is already used by an enclosing lambda");
     n->variable = std::string(tok_.text);
     advance();
-    if (!is_punct(':'))
-      fail(expected("':' after the lambda variable '" + n->variable + "'"));
+    if (!is_punct(':')) fail(expected("':' after the lambda variable '" + n->variable + "'"));
     advance();
     scopes_.push_back(n->variable);
     n->children.push_back(parse_or());
@@ -605,11 +556,9 @@ class parser {
 inline void append(std::string& out, const node& n);
 
 inline void append_child(std::string& out, const node& child, bool parens) {
-  if (parens)
-    out += '(';
+  if (parens) out += '(';
   append(out, child);
-  if (parens)
-    out += ')';
+  if (parens) out += ')';
 }
 
 // Minimal parentheses that reproduce the same tree: a right operand of the same operator was
@@ -655,9 +604,7 @@ inline void append(std::string& out, const node& n) {
 
 /// Parses `$filter` text (already percent-decoded). Throws syntax_error; never anything else
 /// except std::bad_alloc. Linear in the text; recursion bounded by max_depth.
-inline node_ptr parse_filter(std::string_view text) {
-  return parse_detail::parser(text).parse();
-}
+inline node_ptr parse_filter(std::string_view text) { return parse_detail::parser(text).parse(); }
 
 /// Canonical text: single spaces, minimal parentheses. parse_filter(to_string(n)) rebuilds
 /// the same tree, so it doubles as a query fingerprint.

@@ -3,12 +3,12 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <cstdint>      // std::uint64_t
+#include <cstdint>           // std::uint64_t
 #include <initializer_list>  // std::initializer_list
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <vector>       // std::vector
+#include <optional>          // std::optional
+#include <string>            // std::string
+#include <string_view>       // std::string_view
+#include <vector>            // std::vector
 
 #include "../http.hpp"
 #include "strings.hpp"

@@ -22,19 +22,21 @@ enum class route_kind { not_found, list_chats, get_all_messages };
 /// A matched path: which endpoint, and whose data it names.
 struct route {
   route_kind kind = route_kind::not_found;
-  bool me = false;               // /me/... (the signed-in user)
-  bool all_chats = false;        // /chats (no user segment)
-  std::string user_key;          // /users/{id | upn}/..., decoded
-  std::string unknown_segment;   // for the 404 message
+  bool me = false;              // /me/... (the signed-in user)
+  bool all_chats = false;       // /chats (no user segment)
+  std::string user_key;         // /users/{id | upn}/..., decoded
+  std::string unknown_segment;  // for the 404 message
 };
 
 /// `users('{id}')` → `{id}`; nullopt when the segment is not that form.
-inline std::optional<std::string> key_in_parentheses(std::string_view segment, std::string_view entity) {
+inline std::optional<std::string> key_in_parentheses(std::string_view segment,
+                                                     std::string_view entity) {
   if (!istarts_with(segment, entity) || segment.size() < entity.size() + 2 ||
       segment[entity.size()] != '(' || segment.back() != ')')
     return std::nullopt;
   std::string_view key = segment.substr(entity.size() + 1, segment.size() - entity.size() - 2);
-  if (key.size() >= 2 && key.front() == '\'' && key.back() == '\'') key = key.substr(1, key.size() - 2);
+  if (key.size() >= 2 && key.front() == '\'' && key.back() == '\'')
+    key = key.substr(1, key.size() - 2);
   return std::string(key);
 }
 
@@ -42,8 +44,7 @@ inline std::optional<std::string> key_in_parentheses(std::string_view segment, s
 /// export API's original (beta) name, which the Teams throttling table still lists.
 inline bool is_get_all_messages(std::string_view segment) {
   return iequals(segment, "getAllMessages") || iequals(segment, "getAllMessages()") ||
-         iequals(segment, "allMessages") ||
-         iequals(segment, "microsoft.graph.getAllMessages") ||
+         iequals(segment, "allMessages") || iequals(segment, "microsoft.graph.getAllMessages") ||
          iequals(segment, "microsoft.graph.getAllMessages()");
 }
 
@@ -118,11 +119,21 @@ struct query_options {
 /// The OData system query options ASP.NET knows, with the names its messages use.
 inline std::string_view odata_option_name(std::string_view lower) {
   static constexpr std::pair<std::string_view, std::string_view> names[] = {
-      {"$select", "Select"}, {"$expand", "Expand"},   {"$filter", "Filter"},
-      {"$orderby", "OrderBy"}, {"$top", "Top"},       {"$skip", "Skip"},
-      {"$count", "Count"},   {"$search", "Search"},   {"$format", "Format"},
-      {"$skiptoken", "SkipToken"}, {"$deltatoken", "DeltaToken"}, {"$apply", "Apply"},
-      {"$compute", "Compute"}, {"$levels", "Levels"}, {"$index", "Index"}};
+      {"$select", "Select"},
+      {"$expand", "Expand"},
+      {"$filter", "Filter"},
+      {"$orderby", "OrderBy"},
+      {"$top", "Top"},
+      {"$skip", "Skip"},
+      {"$count", "Count"},
+      {"$search", "Search"},
+      {"$format", "Format"},
+      {"$skiptoken", "SkipToken"},
+      {"$deltatoken", "DeltaToken"},
+      {"$apply", "Apply"},
+      {"$compute", "Compute"},
+      {"$levels", "Levels"},
+      {"$index", "Index"}};
   for (const auto& [key, name] : names)
     if (key == lower) return name;
   return {};
@@ -138,22 +149,25 @@ inline std::optional<response> read_query_options(const endpoint_call& call,
     const std::string name = to_lower(p.name);
     auto& bucket = (!name.empty() && name[0] == '$') ? out.system : out.custom;
     if (bucket.count(name))
-      return graph_error(call.ctx, 400, "BadRequest",
-                         "Query option '" + p.name +
-                             "' was specified more than once, but it must be specified at most once.");
+      return graph_error(
+          call.ctx, 400, "BadRequest",
+          "Query option '" + p.name +
+              "' was specified more than once, but it must be specified at most once.");
     bool ok = name.empty() || name[0] != '$';
     for (const auto a : allowed) ok = ok || a == name;
     if (!ok && call.world.settings.strict_query_options) {
       const std::string_view known = odata_option_name(name);
       if (known.empty())
         return graph_error(call.ctx, 400, "BadRequest",
-                           "The query parameter '" + p.name + "' is not supported. Supported query options here: " +
-                               supported + ".");
-      return graph_error(call.ctx, 400, "BadRequest",
-                         "The query specified in the URI is not valid. Query option '" + std::string(known) +
-                             "' is not allowed. To allow it, set the 'AllowedQueryOptions' property on "
-                             "EnableQueryAttribute or QueryValidationSettings. Supported query options here: " +
-                             supported + ".");
+                           "The query parameter '" + p.name +
+                               "' is not supported. Supported query options here: " + supported +
+                               ".");
+      return graph_error(
+          call.ctx, 400, "BadRequest",
+          "The query specified in the URI is not valid. Query option '" + std::string(known) +
+              "' is not allowed. To allow it, set the 'AllowedQueryOptions' property on "
+              "EnableQueryAttribute or QueryValidationSettings. Supported query options here: " +
+              supported + ".");
     }
     if (ok) bucket.emplace(name, p.value);
   }
@@ -161,27 +175,32 @@ inline std::optional<response> read_query_options(const endpoint_call& call,
 }
 
 /// `$top`: 1..50; absent means `fallback`. Graph's messages for each refusal.
-inline std::optional<response> read_top(const endpoint_call& call, const query_options& q, int fallback,
-                                        int& top) {
+inline std::optional<response> read_top(const endpoint_call& call, const query_options& q,
+                                        int fallback, int& top) {
   top = fallback;
   const std::string* raw = q.get("$top");
   if (!raw) return std::nullopt;
   const std::string_view v = trim(*raw);
-  const bool digits = !v.empty() && v.size() <= 9 && v.find_first_not_of("0123456789") == std::string_view::npos;
+  const bool digits =
+      !v.empty() && v.size() <= 9 && v.find_first_not_of("0123456789") == std::string_view::npos;
   if (!digits && !(v.size() > 9 && v.find_first_not_of("0123456789") == std::string_view::npos))
-    return graph_error(call.ctx, 400, "BadRequest",
-                       "Invalid value '" + *raw +
-                           "' for $top query option found. The $top query option requires a non-negative "
-                           "integer value.");
+    return graph_error(
+        call.ctx, 400, "BadRequest",
+        "Invalid value '" + *raw +
+            "' for $top query option found. The $top query option requires a non-negative "
+            "integer value.");
   if (!digits || std::stoi(std::string(v)) > 50)
-    return graph_error(call.ctx, 400, "BadRequest",
-                       "The query specified in the URI is not valid. The limit of '50' for Top query has been "
-                       "exceeded. The value from the incoming request is '" + std::string(v) + "'.");
+    return graph_error(
+        call.ctx, 400, "BadRequest",
+        "The query specified in the URI is not valid. The limit of '50' for Top query has been "
+        "exceeded. The value from the incoming request is '" +
+            std::string(v) + "'.");
   top = std::stoi(std::string(v));
   if (top == 0)
-    return graph_error(call.ctx, 400, "BadRequest",
-                       "Invalid value '0' for $top query option found. The $top query option requires a value "
-                       "from 1 to 50.");
+    return graph_error(
+        call.ctx, 400, "BadRequest",
+        "Invalid value '0' for $top query option found. The $top query option requires a value "
+        "from 1 to 50.");
   return std::nullopt;
 }
 
@@ -200,10 +219,11 @@ inline std::optional<response> find_target_user(const endpoint_call& call, const
                            "'. Give the id or userPrincipalName of a user in the tenant.");
   }
   if (call.who.is_application() && !iequals(target->tenant_id, call.who.tenant_id))
-    return graph_error(call.ctx, 403, "Forbidden",
-                       "Requested user is not in the caller's tenant. The application's token is for tenant '" +
-                           call.who.tenant_id + "' and user '" + target->id + "' belongs to tenant '" +
-                           target->tenant_id + "'; use a token issued in the user's tenant.");
+    return graph_error(
+        call.ctx, 403, "Forbidden",
+        "Requested user is not in the caller's tenant. The application's token is for tenant '" +
+            call.who.tenant_id + "' and user '" + target->id + "' belongs to tenant '" +
+            target->tenant_id + "'; use a token issued in the user's tenant.");
   return std::nullopt;
 }
 
