@@ -3,11 +3,15 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::ordered_json
 
-#include <algorithm>   // std::sort, std::find_if
-#include <functional>  // std::function
-#include <optional>    // std::optional
-#include <string>      // std::string
-#include <vector>      // std::vector
+#include <algorithm>    // std::sort, std::find, std::any_of, std::min
+#include <cstddef>      // std::size_t
+#include <cstdint>      // std::uint32_t, std::uint64_t
+#include <functional>   // std::function
+#include <optional>     // std::optional, std::nullopt
+#include <string>       // std::string, std::to_string, std::stoll
+#include <string_view>  // std::string_view
+#include <utility>      // std::move
+#include <vector>       // std::vector
 
 #include "detail/odata.hpp"
 #include "detail/paging.hpp"
