@@ -60,7 +60,7 @@ struct graph_core {
 };
 
 /// A request taken apart: where it goes, who sends it, and the answer it gets before any
-/// endpoint runs (a bad URL, 404, 405, 401…), if any.
+/// endpoint runs (a CORS preflight's 204, a bad URL, 405, 401…), if any.
 struct prepared_request {
   std::optional<response> refusal;
   route where;
@@ -73,6 +73,10 @@ struct prepared_request {
 inline prepared_request prepare(const world_state& world, const request& req, call_context& ctx) {
   prepared_request p;
   p.url = split_url(req.url);
+  if (req.method == "OPTIONS") {  // a browser's CORS preflight, on any path
+    p.refusal = preflight_response(ctx, req.header("Access-Control-Request-Headers"));
+    return p;
+  }
   const std::string authorization = req.header("Authorization");
   {
     const std::string_view a = trim(authorization);
