@@ -612,6 +612,8 @@ struct tally {
   std::size_t before_history_withheld = 0;
   std::size_t history_boundary_seen = 0;  // created exactly at visibleHistoryStartDateTime
   std::size_t by_preview_walks = 0;
+  std::size_t replays = 0;            // nextLinks presented by another token
+  std::size_t replays_continued = 0;  // ... of the same principal
 };
 
 struct world_run {
@@ -620,6 +622,7 @@ struct world_run {
   random_source& rnd;
   tally& counts;
   std::vector<std::string> problems;
+  std::string first_link;  // the nextLink of the last walk's first page
 
   void problem(const std::string& what) {
     if (problems.size() < 20) problems.push_back(what);
@@ -637,6 +640,7 @@ struct world_run {
                                         std::size_t max_items) {
     std::vector<json> items;
     std::string next = url;
+    first_link.clear();
     const std::string who = " as " + t.label;
     for (std::size_t page = 0; !next.empty(); ++page) {
       if (page > max_items + 1) {
@@ -658,8 +662,38 @@ struct world_run {
         problem("GET " + next + who + ": @odata.count is not the page's size");
       for (const auto& item : value) items.push_back(item);
       next = body.value("@odata.nextLink", "");
+      if (page == 0) first_link = next;
     }
     return items;
+  }
+
+  /// A nextLink is bound to its caller (design.md §3): presented by another principal it is
+  /// refused, with 400 or whatever refusal that caller's token earns anyway; presented by
+  /// the same principal (another of its tokens) the walk goes on, within what it may see.
+  template <class Visible>
+  void replay(const std::string& link, const g_token& owner, const request_shape& shape,
+              Visible visible) {
+    const g_token& t = w.tokens[rnd.below(w.tokens.size())];
+    const bool same = t.who == owner.who && t.subject == owner.subject &&
+                      (t.who == caller::delegated || t.who == caller::application);
+    const int status = judge(w, t, shape).first;
+    const fakegraph::response r = get(link, t);
+    ++counts.replays;
+    const std::string where =
+        "GET " + link + " (a nextLink of " + owner.label + ") as " + t.label + ": ";
+    if (same ? r.status != status : r.status != status && r.status != 400) {
+      problem(where + "expected " + std::to_string(same ? status : 400) + ", got " +
+              std::to_string(r.status) + " " + r.body.substr(0, 300));
+      return;
+    }
+    if (r.status != 200) return;
+    if (!same) {
+      problem(where + "another principal continued the walk");
+      return;
+    }
+    ++counts.replays_continued;
+    for (const auto& item : json::parse(r.body).at("value"))
+      if (!visible(item)) problem(where + item.dump() + " is not the owner's to see");
   }
 
   std::string query(bool messages, request_shape& shape) {
@@ -727,6 +761,10 @@ struct world_run {
     }
     for (const auto& [id, c] : expected)
       if (!seen.count(id)) problem(where + "chat " + id + " is missing");
+    if (!first_link.empty())
+      replay(first_link, t, shape, [&](const json& item) {
+        return expected.count(item.at("id").get<std::string>()) > 0;
+      });
   }
 
   void get_all_messages(const std::string& path, const g_token& t, request_shape shape) {
@@ -758,6 +796,11 @@ struct world_run {
     for (const auto& [key, m] : expected)
       if (!seen.count(key))
         problem(where + "message " + key.first + "/" + key.second + " is missing");
+    if (!first_link.empty())
+      replay(first_link, t, shape, [&](const json& item) {
+        return expected.count(
+                   {item.at("chatId").get<std::string>(), item.at("id").get<std::string>()}) > 0;
+      });
     // What the rules withheld from this user, for the tally.
     for (const auto& c : w.chats)
       if (const g_member* member = c.member(user))
@@ -856,7 +899,7 @@ TEST_CASE("Isolation: in random worlds every caller sees exactly what the rules 
     fakegraph::graph g = fakegraph::graph::from_json(seed_json);
     g.journal().set_enabled(false);
     random_source requests(seed ^ 0x9E3779B97F4A7C15ULL);
-    world_run run{w, g, requests, counts, {}};
+    world_run run{w, g, requests, counts, {}, {}};
     run.run();
     if (!run.problems.empty()) {
       ++failed_worlds;
@@ -883,7 +926,9 @@ TEST_CASE("Isolation: in random worlds every caller sees exactly what the rules 
              std::to_string(counts.history_boundary_seen) + "), withheld: deleted too long ago " +
              std::to_string(counts.deleted_too_old_withheld) + ", before history " +
              std::to_string(counts.before_history_withheld) + "; walks by preview " +
-             std::to_string(counts.by_preview_walks);
+             std::to_string(counts.by_preview_walks) + "; nextLinks replayed by another token " +
+             std::to_string(counts.replays) + " (continued by the same principal " +
+             std::to_string(counts.replays_continued) + ")";
     WARN(stats);
   }
 
@@ -905,5 +950,7 @@ TEST_CASE("Isolation: in random worlds every caller sees exactly what the rules 
     CHECK(counts.before_history_withheld > 0);
     CHECK(counts.history_boundary_seen > 0);
     CHECK(counts.by_preview_walks > 0);
+    CHECK(counts.replays_continued > 0);
+    CHECK(counts.replays > counts.replays_continued);
   }
 }
