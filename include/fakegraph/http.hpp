@@ -11,6 +11,7 @@
 
 #include "clock.hpp"
 #include "detail/strings.hpp"
+#include "detail/wire.hpp"
 
 namespace fakegraph {
 
@@ -174,6 +175,8 @@ inline response make_response(const call_context& ctx, int status, std::string b
 }
 
 /// Graph's error body: `{"error":{"code","message","innerError":{date,request-id,...}}}`.
+/// Whatever the message echoes of the request is written as valid UTF-8: this never throws
+/// on content.
 inline response graph_error(const call_context& ctx, int status, std::string_view code,
                             std::string_view message) {
   nlohmann::ordered_json inner;
@@ -184,7 +187,7 @@ inline response graph_error(const call_context& ctx, int status, std::string_vie
   body["error"]["code"] = code;
   body["error"]["message"] = message;
   body["error"]["innerError"] = std::move(inner);
-  response r = make_response(ctx, status, body.dump());
+  response r = make_response(ctx, status, wire_text(body));
   if (status == 401)
     r.headers.emplace_back(
         "WWW-Authenticate",
