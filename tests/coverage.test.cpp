@@ -133,3 +133,18 @@ TEST_CASE("Coverage: concurrent callers are all counted", "[coverage][threads]")
   CHECK(c.statuses.at("200") == 400);
   CHECK(c.permissions.at("listChats delegated[Chat.Read] -> allowed") == 400);
 }
+
+TEST_CASE("Coverage: each table keeps at most max_keys keys, the rest under (other)",
+          "[coverage]") {
+  auto g = fakegraph::graph::from_file(contoso);
+  const std::size_t n = fakegraph::coverage::max_keys + 100;
+  for (std::size_t i = 0; i < n; ++i) get(g, "/v1.0/path" + std::to_string(i), "adele-read");
+  const auto c = g.coverage().data();
+  CHECK(c.requests == n);
+  CHECK(c.endpoints.size() == fakegraph::coverage::max_keys + 1);
+  REQUIRE(c.endpoints.count("(other)"));
+  CHECK(c.endpoints.at("(other)") == 100);
+  // A key already kept still counts.
+  get(g, "/v1.0/path0", "adele-read");
+  CHECK(g.coverage().data().endpoints.at("(no route) GET /v1.0/path0") == 2);
+}

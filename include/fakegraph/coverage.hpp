@@ -148,9 +148,13 @@ inline std::string first_sentence(std::string_view message) {
 
 }  // namespace detail
 
-/// A graph's live coverage counters (`graph::coverage()`). Thread-safe.
+/// A graph's live coverage counters (`graph::coverage()`). Thread-safe. Bounded: each table
+/// keeps at most `max_keys` distinct keys (request paths and token scopes come from
+/// clients); the rest count under "(other)", so a long-running server does not grow.
 class coverage {
  public:
+  static constexpr std::size_t max_keys = 1000;
+
   coverage() = default;
   coverage(const coverage&) = delete;
   coverage& operator=(const coverage&) = delete;
@@ -172,13 +176,13 @@ class coverage {
     const std::string route(to_string(e.route));
     std::lock_guard<std::mutex> lock(mutex_);
     ++data_.requests;
-    ++data_.endpoints[e.route == endpoint::none ? std::string("(no route) ") + e.shape
-                                                : route + " " + e.shape];
+    count(data_.endpoints,
+          e.route == endpoint::none ? std::string("(no route) ") + e.shape : route + " " + e.shape);
     if (e.route != endpoint::none)
-      for (const auto& o : e.options) ++data_.query_options[route + " " + o];
-    ++data_.statuses[e.code.empty() ? std::to_string(e.status)
-                                    : std::to_string(e.status) + " " + e.code];
-    for (const auto& f : e.faults) ++data_.faults[f];
+      for (const auto& o : e.options) count(data_.query_options, route + " " + o);
+    count(data_.statuses,
+          e.code.empty() ? std::to_string(e.status) : std::to_string(e.status) + " " + e.code);
+    for (const auto& f : e.faults) count(data_.faults, f);
     if (e.route == endpoint::none || e.answered_by_fault) return;
     std::string who = "unauthenticated";
     if (e.who) {
@@ -193,10 +197,21 @@ class coverage {
       decision = std::to_string(e.status) + " " + detail::first_sentence(e.message);
     else
       return;  // a refusal for some other reason (a bad $top…) says nothing about permissions
-    ++data_.permissions[route + " " + who + " -> " + decision];
+    count(data_.permissions, route + " " + who + " -> " + decision);
   }
 
  private:
+  template <class Table>
+  static void count(Table& table, const std::string& key) {
+    const auto it = table.find(key);
+    if (it != table.end())
+      ++it->second;
+    else if (table.size() < max_keys)
+      table.emplace(key, 1);
+    else
+      ++table["(other)"];
+  }
+
   mutable std::mutex mutex_;
   coverage_data data_;
 };

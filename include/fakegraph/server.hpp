@@ -542,6 +542,7 @@ inline constexpr std::string_view server_usage =
     R"(Usage: fakegraph-server [--data FILE] [--host HOST] [--port N]
                         [--tls-cert FILE --tls-key FILE] [--clock running|fixed]
                         [--admin-token TOKEN | --no-admin]
+                        [--journal ENTRIES] [--journal-mib MIB]
 
 Serves fakegraph, an in-memory fake of Microsoft Graph's Teams chat API (List chats,
 chats: getAllMessages), over HTTP or HTTPS.
@@ -561,6 +562,8 @@ Options:
                     snapshots, coverage) requires 'Authorization: Bearer T'; without it
                     the plane is open on a loopback address and off on any other
   --no-admin        no control plane
+  --journal N       keep the last N requests in the journal (default 1000; 0: none)
+  --journal-mib M   and at most M MiB of their bodies (default 8)
   -h, --help        print this help and exit
 
 Once it accepts connections it prints one line to stdout,
@@ -592,6 +595,9 @@ struct server_command_line {
   bool help = false;
   std::string data;
   bool clock_running = true;
+  // The journal's budget: what the control plane reads, bounded so a long run does not grow.
+  std::size_t journal_entries = 1000;
+  std::size_t journal_mib = 8;
   server_options options;
 };
 
@@ -618,7 +624,7 @@ inline server_command_line parse_server_command_line(int argc, char** argv) {
     }
     const bool known = arg == "--data" || arg == "--host" || arg == "--port" ||
                        arg == "--tls-cert" || arg == "--tls-key" || arg == "--clock" ||
-                       arg == "--admin-token";
+                       arg == "--admin-token" || arg == "--journal" || arg == "--journal-mib";
     if (!known) throw usage_error("unknown option '" + arg + "'");
     if (!has_value) {
       if (i + 1 >= argc) throw usage_error("option '" + arg + "' needs a value");
@@ -644,6 +650,12 @@ inline server_command_line parse_server_command_line(int argc, char** argv) {
       if (value != "running" && value != "fixed")
         throw usage_error("--clock takes running or fixed, not '" + value + "'");
       cmd.clock_running = value == "running";
+    } else if (arg == "--journal" || arg == "--journal-mib") {
+      const bool number = !value.empty() && value.size() <= 7 &&
+                          value.find_first_not_of("0123456789") == std::string::npos;
+      if (!number)
+        throw usage_error(arg + " needs a whole number from 0 to 9999999, not '" + value + "'");
+      (arg == "--journal" ? cmd.journal_entries : cmd.journal_mib) = std::stoul(value);
     } else if (arg == "--admin-token") {
       if (value.empty()) throw usage_error("--admin-token needs a token");
       cmd.options.admin_token = value;
@@ -740,6 +752,11 @@ inline int server_main(int argc, char** argv, std::ostream& out, std::ostream& e
     world->clock().run_from(world->clock().now());
   else
     world->clock().set(world->clock().now());
+
+  if (cmd.journal_entries == 0)
+    world->journal().set_enabled(false);
+  else
+    world->journal().set_capacity(cmd.journal_entries, cmd.journal_mib << 20);
 
   // Over HTTP a delay fault is real latency: the worker sleeps before it answers.
   world->on_delay([](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });

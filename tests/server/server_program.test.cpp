@@ -137,6 +137,30 @@ TEST_CASE("fakegraph-server: the clock runs unless --clock fixed; --no-admin tur
   CHECK(*status == 0);
 }
 
+TEST_CASE("fakegraph-server keeps a bounded journal: --journal N entries, 0 for none",
+          "[server][program][control]") {
+  struct budget {
+    std::string entries;
+    std::size_t kept;  // of 3 requests
+  };
+  const auto b = GENERATE(values<budget>({{"2", 2}, {"0", 0}, {"1000", 3}}));
+  child_process child(program({"--data", fakegraph_test::data_file(), "--port", "0", "--journal",
+                               b.entries, "--journal-mib", "1"}));
+  const auto line = child.first_stdout_line(patience);
+  REQUIRE(line);
+  httplib::Client client("127.0.0.1", ready_port(*line));
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(client.Get("/v1.0/me/chats", {{"Authorization", "Bearer adele-read"}}));
+  const auto journal = client.Get("/_fakegraph/journal");
+  REQUIRE(journal);
+  REQUIRE(journal->status == 200);
+  CHECK(json::parse(journal->body)["value"].size() == b.kept);
+  child.send_signal(SIGTERM);
+  const auto status = child.wait(patience);
+  REQUIRE(status);
+  CHECK(*status == 0);
+}
+
 TEST_CASE("fakegraph-server refuses bad flags with status 2 and says why", "[server][program]") {
   struct bad_case {
     std::vector<std::string> args;
@@ -154,6 +178,8 @@ TEST_CASE("fakegraph-server refuses bad flags with status 2 and says why", "[ser
       {{"--clock", "slow"}, "--clock takes running or fixed, not 'slow'"},
       {{"--admin-token="}, "--admin-token needs a token"},
       {{"--admin-token", "t", "--no-admin"}, "--admin-token and --no-admin do not go together"},
+      {{"--journal", "-1"}, "--journal needs a whole number from 0 to 9999999, not '-1'"},
+      {{"--journal-mib=x"}, "--journal-mib needs a whole number from 0 to 9999999, not 'x'"},
   }));
   INFO(c.message);
   child_process child(program(c.args));
