@@ -169,7 +169,7 @@ TEST_CASE("Auth: expired tokens are 401 'Access token has expired or is not yet 
     json claims = user_claims(lct::ann_id, lct::northwind, "Chat.Read");
     claims["exp"] = seed_now_seconds(g, 60);
     REQUIRE(lct::get(g, "/v1.0/me/chats", lct::jwt(claims)).status == 200);
-    claims["exp"] = seed_now_seconds(g, -1);
+    claims["exp"] = seed_now_seconds(g, -301);  // past the 5-minute skew
     require_401(lct::get(g, "/v1.0/me/chats", lct::jwt(claims)), expired_message);
     claims["exp"] = seed_now_seconds(g, 3600);
     claims["nbf"] = seed_now_seconds(g, 600);
@@ -288,7 +288,7 @@ TEST_CASE("Auth: personal Microsoft accounts are refused with 403", "[auth]") {
   json claims = {{"tid", lct::msa_tenant},
                  {"oid", "00000000-0000-0000-0066-9d1d7b6f0a1c"},
                  {"scp", "Chat.Read"},
-                 {"exp", seed_now_seconds(g, -10)}};
+                 {"exp", seed_now_seconds(g, -301)}};  // past the 5-minute skew
   require_401(lct::get(g, "/v1.0/me/chats", lct::jwt(claims)), expired_message);
   // The default world's personal account too.
   const auto d = fakegraph::graph::from_file(lct::default_seed_path());

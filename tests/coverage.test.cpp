@@ -64,7 +64,7 @@ TEST_CASE("Coverage: endpoints, options, permission decisions, statuses, faults"
 
   CHECK(c.statuses.at("403 Forbidden") == 1);
   CHECK(c.statuses.at("401 InvalidAuthenticationToken") == 1);
-  CHECK(c.statuses.at("404 NotFound") == 1);
+  CHECK(c.statuses.at("400 BadRequest") == 1);
   CHECK(c.statuses.at("429 TooManyRequests") == 1);
   CHECK(c.faults.at("rule 0: 429 TooManyRequests (Retry-After 3), the first 1 matches") == 1);
 

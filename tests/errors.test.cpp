@@ -65,8 +65,8 @@ std::vector<sample> samples() {
       {"bad skiptoken", "GET", "/v1.0/me/chats?$skiptoken=abc", "ann-read", 400, "BadRequest"},
       {"app on /me", "GET", "/v1.0/me/chats", "app-read", 400, "BadRequest"},
       {"app on /chats", "GET", "/v1.0/chats", "app-read", 400, "BadRequest"},
-      {"unknown path", "GET", "/v1.0/me/drive", "ann-read", 404, "NotFound"},
-      {"unknown sub-path", "GET", "/v1.0/me/chats/extra", "ann-read", 404, "NotFound"},
+      {"unknown path", "GET", "/v1.0/me/drive", "ann-read", 400, "BadRequest"},
+      {"unknown sub-path", "GET", "/v1.0/me/chats/extra", "ann-read", 400, "BadRequest"},
       {"unknown user", "GET", "/v1.0/users/nobody@northwind.test/chats", "app-read", 404,
        "NotFound"},
       {"POST", "POST", "/v1.0/me/chats", "ann-read", 405, "MethodNotAllowed"},
@@ -203,4 +203,51 @@ TEST_CASE("Errors: the default world answers the same shapes", "[errors]") {
       {"POST", "POST", "/v1.0/me/chats", "adele-read", 405, "MethodNotAllowed"},
   };
   for (const auto& s : list) check_error(send(g, s, "client-1"), s, date, "client-1");
+}
+
+TEST_CASE("CORS: every answer may be read by any origin, with Graph's exposed headers",
+          "[errors][cors]") {
+  const auto g = lct::small_graph();
+  const std::string exposed =
+      "ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id, "
+      "ReadWriteConsistencyToken, Retry-After, SdkVersion, WWW-Authenticate, "
+      "x-ms-client-gcc-tenant, X-Planner-Operationid, x-ms-permissions-recommendations";
+  for (const auto& r : {lct::get(g, "/v1.0/me/chats", "ann-read"),    // a page
+                        lct::get(g, "/v1.0/me/chats", ""),            // a 401
+                        lct::get(g, "/v1.0/nowhere", "ann-read")}) {  // a 400
+    INFO(r.status);
+    CHECK(r.header("Access-Control-Allow-Origin") == "*");
+    CHECK(r.header("Access-Control-Expose-Headers") == exposed);
+    CHECK(r.header("Access-Control-Allow-Credentials").empty());
+  }
+}
+
+TEST_CASE("CORS: an OPTIONS preflight on any path is 204, without a token", "[errors][cors]") {
+  const auto g = lct::small_graph();
+  for (const std::string path :
+       {"/v1.0/me/chats", "/v1.0/users/ann@northwind.test/chats", "/v1.0/anything/at/all", "/"}) {
+    INFO(path);
+    const auto r = g.handle({"OPTIONS",
+                             path,
+                             {{"Origin", "https://app.example"},
+                              {"Access-Control-Request-Method", "GET"},
+                              {"Access-Control-Request-Headers",
+                               "authorization, client-request-id, sdkversion, prefer"}}});
+    CHECK(r.status == 204);
+    CHECK(r.body.empty());
+    CHECK(r.header("Content-Type").empty());
+    CHECK(r.header("Access-Control-Allow-Origin") == "*");
+    CHECK(r.header("Access-Control-Allow-Methods") == "GET, POST, PUT, PATCH, DELETE, OPTIONS");
+    CHECK(r.header("Access-Control-Allow-Headers") ==
+          "authorization, client-request-id, sdkversion, prefer");
+    CHECK(r.header("Access-Control-Max-Age") == "86400");
+    CHECK_FALSE(r.header("request-id").empty());
+  }
+  // No headers asked for: none granted, and never a header split by what was asked.
+  const auto bare = g.handle({"OPTIONS", "/v1.0/me/chats", {}});
+  CHECK(bare.status == 204);
+  CHECK(bare.header("Access-Control-Allow-Headers").empty());
+  const auto odd = g.handle(
+      {"OPTIONS", "/v1.0/me/chats", {{"Access-Control-Request-Headers", "a\r\nSet-Cookie: x"}}});
+  CHECK(odd.header("Access-Control-Allow-Headers").find('\n') == std::string::npos);
 }

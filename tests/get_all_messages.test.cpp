@@ -47,11 +47,16 @@ TEST_CASE("getAllMessages routes that do not exist or do not take GET", "[getAll
   const auto g = contoso();
   SECTION("no user segment: /chats/getAllMessages is not a route") {
     const auto r = get(g, "/v1.0/chats/getAllMessages", "exporter");
-    CHECK(r.status == 404);
-    CHECK(code_of(r) == "NotFound");
+    CHECK(r.status == 400);
+    CHECK(code_of(r) == "BadRequest");
+    CHECK(r.json()["error"]["message"].get<std::string>().rfind(
+              "Resource not found for the segment 'getAllMessages'.", 0) == 0);
   }
   SECTION("a function segment after getAllMessages") {
-    CHECK(get(g, export_url("adele@contoso.com") + "/delta", "exporter").status == 404);
+    const auto r = get(g, export_url("adele@contoso.com") + "/nothing", "exporter");
+    CHECK(r.status == 400);
+    CHECK(r.json()["error"]["message"].get<std::string>().rfind(
+              "Resource not found for the segment 'nothing'.", 0) == 0);
   }
   SECTION("POST") {
     const auto r =
@@ -280,7 +285,8 @@ TEST_CASE("getAllMessages items carry every chatMessage property", "[getAllMessa
                                             "body",
                                             "attachments",
                                             "mentions",
-                                            "reactions"};
+                                            "reactions",
+                                            "messageHistory"};
   std::map<std::string, json> by_id;
   const json page = r.json();
   for (const auto& m : page["value"]) {
@@ -304,7 +310,7 @@ TEST_CASE("getAllMessages items carry every chatMessage property", "[getAllMessa
                                "applicationIdentityType": "bot"}, "device": null, "user": null},
       "body": {"contentType": "html",
                "content": "<div>Build <b>4.2.0</b> passed all checks and is ready for staging.</div>"},
-      "attachments": [], "mentions": [], "reactions": []})"));
+      "attachments": [], "mentions": [], "reactions": [], "messageHistory": []})"));
   }
   SECTION("an edited message with a reaction") {
     const json& m = by_id.at("1788358811452");

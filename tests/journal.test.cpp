@@ -75,7 +75,7 @@ TEST_CASE("Journal: an entry holds the request, the answer, the caller and the t
   CHECK(all[1].status == 401);
   CHECK(all[1].error_code() == "InvalidAuthenticationToken");
   CHECK(all[2].route == fakegraph::endpoint::none);
-  CHECK(all[2].status == 404);
+  CHECK(all[2].status == 400);
   CHECK(all[2].who);  // the token was good; the route was not
 }
 

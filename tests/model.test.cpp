@@ -204,9 +204,10 @@ TEST_CASE("message_json writes getAllMessages' chatMessage with every documented
       {"attachments", json::array()},
       {"mentions", json::array()},
       {"reactions", json::array()},
+      {"messageHistory", json::array()},
   };
-  CHECK(value_of(fd::message_json(m, chat_id, false)) == expected);
-  CHECK(value_of(fd::message_json(m, chat_id, true)) ==
+  CHECK(value_of(fd::message_json(m, chat_id, false, "aadUser")) == expected);
+  CHECK(value_of(fd::message_json(m, chat_id, true, "aadUser")) ==
         expected);  // the Prefer switch is for system events only
 }
 
@@ -228,7 +229,7 @@ TEST_CASE("message_json: edits, deletions, subject and importance", "[model]") {
                               {"displayName", nullptr},
                               {"reactionContentUrl", nullptr},
                               {"user", nullptr}}});
-  const json j = value_of(fd::message_json(m, "c", false));
+  const json j = value_of(fd::message_json(m, "c", false, "aadUser"));
   CHECK(j["lastEditedDateTime"] == "2021-05-25T20:14:00.018Z");
   CHECK(j["deletedDateTime"] == "2021-05-25T20:15:00.5Z");
   CHECK(j["lastModifiedDateTime"] == "2021-05-25T20:15:00.5Z");
@@ -242,8 +243,8 @@ TEST_CASE("message_json: edits, deletions, subject and importance", "[model]") {
 
 TEST_CASE("message_json hides systemEventMessage unless the caller opts in", "[model]") {
   const fakegraph::chat_message m = system_message();
-  const json hidden = value_of(fd::message_json(m, "c", false));
-  const json shown = value_of(fd::message_json(m, "c", true));
+  const json hidden = value_of(fd::message_json(m, "c", false, "aadUser"));
+  const json shown = value_of(fd::message_json(m, "c", true, "aadUser"));
   CHECK(hidden["messageType"] == "unknownFutureValue");
   CHECK(shown["messageType"] == "systemEventMessage");
   CHECK(hidden["from"] == nullptr);
@@ -258,39 +259,41 @@ TEST_CASE("message_json hides systemEventMessage unless the caller opts in", "[m
   // Other types pass through whatever the switch says.
   fakegraph::chat_message event = user_message();
   event.message_type = "chatEvent";
-  CHECK(value_of(fd::message_json(event, "c", false))["messageType"] == "chatEvent");
+  CHECK(value_of(fd::message_json(event, "c", false, "aadUser"))["messageType"] == "chatEvent");
 }
 
 // ---- identity sets ------------------------------------------------------------------------
 
 TEST_CASE("sender_json writes chatMessageFromIdentitySet with the unused keys null", "[model]") {
   fakegraph::message_sender none;
-  CHECK(value_of(fd::sender_json(none)) == nullptr);
+  CHECK(value_of(fd::sender_json(none, "")) == nullptr);
 
   fakegraph::message_sender bot;
   bot.type = fakegraph::message_sender::kind::application;
   bot.id = "c20b3a7f-c1f7-4035-b254-71ff5bc51a9b";
   bot.display_name = "Release Bot";
   bot.identity_type = "bot";
-  CHECK(value_of(fd::sender_json(bot)) == json({{"application",
-                                                 {{"id", "c20b3a7f-c1f7-4035-b254-71ff5bc51a9b"},
-                                                  {"displayName", "Release Bot"},
-                                                  {"applicationIdentityType", "bot"}}},
-                                                {"device", nullptr},
-                                                {"user", nullptr}}));
+  CHECK(value_of(fd::sender_json(bot, "")) ==
+        json({{"application",
+               {{"id", "c20b3a7f-c1f7-4035-b254-71ff5bc51a9b"},
+                {"displayName", "Release Bot"},
+                {"applicationIdentityType", "bot"}}},
+              {"device", nullptr},
+              {"user", nullptr}}));
 
   fakegraph::message_sender federated;
   federated.type = fakegraph::message_sender::kind::user;
   federated.id = pradeep_id;
   federated.identity_type = "federatedUser";
   federated.tenant_id = fabrikam;  // no display name known: null, as Graph does for other tenants
-  CHECK(value_of(fd::sender_json(federated)) == json({{"application", nullptr},
-                                                      {"device", nullptr},
-                                                      {"user",
-                                                       {{"id", pradeep_id},
-                                                        {"displayName", nullptr},
-                                                        {"userIdentityType", "federatedUser"},
-                                                        {"tenantId", fabrikam}}}}));
+  CHECK(value_of(fd::sender_json(federated, "federatedUser")) ==
+        json({{"application", nullptr},
+              {"device", nullptr},
+              {"user",
+               {{"id", pradeep_id},
+                {"displayName", nullptr},
+                {"userIdentityType", "federatedUser"},
+                {"tenantId", fabrikam}}}}));
 }
 
 // ---- chatMessageInfo ------------------------------------------------------------------------
@@ -306,12 +309,12 @@ TEST_CASE("preview_json writes chatMessageInfo", "[model]") {
       {"messageType", "message"},
       {"eventDetail", nullptr},
       {"body", {{"contentType", "text"}, {"content", "hi"}}},
-      {"from", value_of(fd::sender_json(m.from))},
+      {"from", value_of(fd::sender_json(m.from, "aadUser"))},
   };
-  CHECK(value_of(fd::preview_json(m)) == expected);  // no mentions, no attachments
+  CHECK(value_of(fd::preview_json(m, contoso)) == expected);  // no mentions, no attachments
 
   m.deleted = at("2021-05-26T00:00:00Z");
-  CHECK(value_of(fd::preview_json(m))["isDeleted"] == true);
+  CHECK(value_of(fd::preview_json(m, contoso))["isDeleted"] == true);
 }
 
 TEST_CASE("preview_json always says systemEventMessage", "[model]") {
@@ -325,7 +328,7 @@ TEST_CASE("preview_json always says systemEventMessage", "[model]") {
       {"body", {{"contentType", "html"}, {"content", "<systemEventMessage/>"}}},
       {"from", nullptr},
   };
-  CHECK(value_of(fd::preview_json(m)) == expected);
+  CHECK(value_of(fd::preview_json(m, contoso)) == expected);
 }
 
 // ---- members --------------------------------------------------------------------------------

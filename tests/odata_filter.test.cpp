@@ -365,7 +365,8 @@ TEST_CASE("syntax errors name the problem and the position", "[odata]") {
   SECTION("trailing garbage") {
     check_error("topic eq 'a' x", 13, "expected 'and', 'or' or the end of the filter, found 'x'");
     check_error("topic eq 'a' 'b'", 13, "found 'b'");
-    check_error("topic eq 'a' AND chatType eq 'b'", 13, "keywords are lower-case: 'and'");
+    check_error("topic eq 'a' AND chatType eq 'b'", 13,
+                "names and values are case-sensitive: write 'and'");
   }
   SECTION("unbalanced parentheses") {
     check_error("(topic eq 'a'", 13,
@@ -401,7 +402,7 @@ TEST_CASE("syntax errors name the problem and the position", "[odata]") {
     check_error("topic", 5,
                 "expected a comparison operator (eq, ne, gt, ge, lt, le) or 'in' after 'topic'");
     check_error("topic 'x'", 6, "after 'topic', found 'x'");
-    check_error("from/user/id EQ 'x'", 13, "keywords are lower-case: 'eq'");
+    check_error("from/user/id EQ 'x'", 13, "names and values are case-sensitive: write 'eq'");
     check_error("topic has 'x'", 6, "expected a comparison operator");
     check_error("topic = 'x'", 6, "unexpected character '='");
   }

@@ -153,7 +153,7 @@ TEST_CASE("Throttling: refused requests are not throttled and do not use the win
   auto g = crowd();
   g.enable_throttling();
   for (int i = 0; i < 10; ++i) CHECK(get(g, "/v1.0/me/chats", "no-such-token").status == 401);
-  for (int i = 0; i < 10; ++i) CHECK(get(g, "/v1.0/me/nothing", user(0)).status == 404);
+  for (int i = 0; i < 10; ++i) CHECK(get(g, "/v1.0/me/nothing", user(0)).status == 400);
   for (int i = 0; i < 5; ++i) CHECK(get(g, "/v1.0/me/chats", user(0)).status == 200);
 }
 

@@ -7,6 +7,7 @@
 #include <optional>          // std::optional
 #include <string>            // std::string
 #include <string_view>       // std::string_view
+#include <utility>           // std::pair
 #include <vector>            // std::vector
 
 #include "store.hpp"
@@ -47,6 +48,24 @@ inline std::vector<std::string> split_words(std::string_view s) {
   return out;
 }
 
+/// How far a token's exp and nbf may be off the clock: Microsoft's token validators allow
+/// five minutes by default.
+inline constexpr timestamp jwt_clock_skew = 5 * 60 * 1000;
+
+inline bool is_number(const nlohmann::json& j) { return j.is_number(); }
+inline bool is_string(const nlohmann::json& j) { return j.is_string(); }
+inline bool is_string_array(const nlohmann::json& j) {
+  if (!j.is_array()) return false;
+  for (const auto& item : j)
+    if (!item.is_string()) return false;
+  return true;
+}
+inline const char* claim_type_name(std::string_view claim) {
+  if (claim == "exp" || claim == "nbf") return "a number (seconds since 1970)";
+  if (claim == "roles") return "an array of strings";
+  return "a string";
+}
+
 /// Reads an unsigned JWT (any signature: the fake does not verify it) the way Microsoft
 /// identity tokens carry claims: tid, oid, appid/azp, scp, roles, exp, nbf, idtyp, aud.
 inline auth_outcome from_jwt(const world_state& w, std::string_view raw, timestamp now) {
@@ -59,18 +78,33 @@ inline auth_outcome from_jwt(const world_state& w, std::string_view raw, timesta
       payload ? nlohmann::json::parse(*payload, nullptr, false) : nlohmann::json();
   if (!h.is_object() || !c.is_object())
     return auth_failure("CompactToken parsing failed with error code: 80049217");
+  // A claim of the wrong JSON type makes the token invalid, as Microsoft's validators
+  // treat it: it never means "no expiry" or "no roles".
+  for (const auto& [name, is_right_type] :
+       {std::pair<const char*, bool (*)(const nlohmann::json&)>{"exp", is_number},
+        {"nbf", is_number},
+        {"scp", is_string},
+        {"roles", is_string_array},
+        {"tid", is_string},
+        {"oid", is_string},
+        {"appid", is_string},
+        {"azp", is_string},
+        {"idtyp", is_string},
+        {"aud", is_string}})
+    if (const auto it = c.find(name); it != c.end() && !is_right_type(*it))
+      return auth_failure(std::string("Access token validation failure. The claim '") + name +
+                          "' must be " + claim_type_name(name) + ", not " + it->type_name() + ".");
   auto claim = [&](const char* name) -> std::string {
     auto it = c.find(name);
-    return it != c.end() && it->is_string() ? it->get<std::string>() : std::string();
+    return it != c.end() ? it->get<std::string>() : std::string();
   };
-  auto time_claim = [&](const char* name) -> std::optional<timestamp> {
-    auto it = c.find(name);
-    if (it == c.end() || !it->is_number()) return std::nullopt;
-    return static_cast<timestamp>(it->get<double>() * 1000);
-  };
-  if (const auto exp = time_claim("exp"); exp && *exp <= now)
+  // exp and nbf in seconds, with the clock skew validators allow; compared as doubles, so any
+  // number a token holds compares without overflow.
+  const double now_s = static_cast<double>(now) / 1000;
+  const double skew_s = static_cast<double>(jwt_clock_skew) / 1000;
+  if (const auto exp = c.find("exp"); exp != c.end() && exp->get<double>() <= now_s - skew_s)
     return auth_failure("Access token has expired or is not yet valid.");
-  if (const auto nbf = time_claim("nbf"); nbf && *nbf > now)
+  if (const auto nbf = c.find("nbf"); nbf != c.end() && nbf->get<double>() > now_s + skew_s)
     return auth_failure("Access token has expired or is not yet valid.");
   if (c.contains("aud")) {
     const std::string aud = claim("aud");
@@ -88,9 +122,8 @@ inline auth_outcome from_jwt(const world_state& w, std::string_view raw, timesta
   }
   if (!w.find_tenant(p.tenant_id)) return auth_failure("Access token validation failure.");
   p.tenant_id = w.find_tenant(p.tenant_id)->id;
-  if (const auto roles = c.find("roles"); roles != c.end() && roles->is_array())
-    for (const auto& r : *roles)
-      if (r.is_string()) p.roles.push_back(r.get<std::string>());
+  if (const auto roles = c.find("roles"); roles != c.end())
+    for (const auto& r : *roles) p.roles.push_back(r.get<std::string>());
   p.scopes = split_words(claim("scp"));
   const std::string idtyp = claim("idtyp");
   // App-only tokens say idtyp=app; older ones are recognisable by having no scp claim.

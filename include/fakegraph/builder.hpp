@@ -134,6 +134,9 @@ struct message_spec {
   nlohmann::json attachments = nlohmann::json::array();
   nlohmann::json mentions = nlohmann::json::array();
   nlohmann::json reactions = nlohmann::json::array();
+  /// chatMessageHistoryItem[]: `{"actions": "reactionAdded", "modifiedDateTime": "…",
+  /// "reaction": {…}}`, oldest first.
+  nlohmann::json message_history = nlohmann::json::array();
   nlohmann::json event_detail = nullptr;  // systemEventMessage's eventDetail
 };
 

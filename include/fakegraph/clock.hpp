@@ -58,10 +58,16 @@ inline void put_digits(std::string& out, std::int64_t v, int width) {
 
 }  // namespace detail
 
-/// Parses ISO-8601 `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`; fractions beyond
-/// milliseconds are truncated. A missing zone is read as UTC (Graph's innerError dates
-/// and the .NET null-date sentinel come without one). nullopt when malformed.
-inline std::optional<timestamp> parse_time(std::string_view s) {
+namespace detail {
+
+/// Graph's precision: 100 ns, seven fraction digits (.NET ticks).
+inline constexpr std::int64_t ticks_per_ms = 10000;
+
+/// Parses ISO-8601 `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` into 100 ns ticks since
+/// 1970; fraction digits beyond the seventh are truncated. A missing zone is read as UTC
+/// (Graph's innerError dates and the .NET null-date sentinel come without one). nullopt
+/// when malformed.
+inline std::optional<std::int64_t> parse_time_ticks(std::string_view s) {
   auto num = [&](std::size_t pos, std::size_t len) -> int {
     if (pos + len > s.size()) return -1;
     int v = 0;
@@ -83,17 +89,17 @@ inline std::optional<timestamp> parse_time(std::string_view s) {
   const bool leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
   if (d > month_days[mo - 1] || (mo == 2 && d == 29 && !leap)) return std::nullopt;
   std::size_t pos = 19;
-  std::int64_t millis = 0;
+  std::int64_t fraction = 0;  // in ticks
   if (pos < s.size() && s[pos] == '.') {
     ++pos;
     int digits = 0;
     while (pos < s.size() && s[pos] >= '0' && s[pos] <= '9') {
-      if (digits < 3) millis = millis * 10 + (s[pos] - '0');
+      if (digits < 7) fraction = fraction * 10 + (s[pos] - '0');
       ++digits;
       ++pos;
     }
     if (digits == 0) return std::nullopt;
-    for (int i = digits; i < 3; ++i) millis *= 10;
+    for (int i = digits; i < 7; ++i) fraction *= 10;
   }
   std::int64_t offset_minutes = 0;
   if (pos < s.size()) {
@@ -108,9 +114,18 @@ inline std::optional<timestamp> parse_time(std::string_view s) {
       return std::nullopt;
     }
   }
-  const std::int64_t days =
-      detail::days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
-  return ((days * 24 + h) * 60 + mi - offset_minutes) * 60000 + se * 1000 + millis;
+  const std::int64_t days = days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d));
+  return (((days * 24 + h) * 60 + mi - offset_minutes) * 60 + se) * 1000 * ticks_per_ms + fraction;
+}
+
+}  // namespace detail
+
+/// Parses ISO-8601 `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)` (see parse_time_ticks); the
+/// fraction beyond milliseconds is dropped (rounded down). nullopt when malformed.
+inline std::optional<timestamp> parse_time(std::string_view s) {
+  const auto ticks = detail::parse_time_ticks(s);
+  if (!ticks) return std::nullopt;
+  return detail::floor_div(*ticks, detail::ticks_per_ms);
 }
 
 /// Graph's wire format: UTC with `Z`, the fraction without trailing zeros, none when whole

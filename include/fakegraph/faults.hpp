@@ -307,7 +307,7 @@ inline response throttled_response(const call_context& ctx, std::int64_t retry_a
   body["error"]["code"] = code;
   body["error"]["innerError"] = std::move(inner);
   body["error"]["message"] = message;
-  response r = make_response(ctx, 429, body.dump());
+  response r = make_response(ctx, 429, wire_text(body));
   r.headers.emplace_back("Retry-After", format_retry_after(retry_after_ms));
   return r;
 }
@@ -460,7 +460,7 @@ inline std::optional<response> empty_page_for(const response& real, const call_c
   out["@odata.count"] = 0;
   out["@odata.nextLink"] = next;
   out["value"] = nlohmann::ordered_json::array();
-  return make_response(ctx, 200, out.dump());
+  return make_response(ctx, 200, wire_text(out));
 }
 
 /// A throttling verdict: how long to wait, and whether the caller came back too early.

@@ -52,14 +52,15 @@ struct message_clause {
   kind type = kind::user_id;
   std::string value;
 
-  bool matches(const chat_message& m) const {
+  /// Whether `m` matches, as read in the data of `reader_tenant` (userIdentityType is relative).
+  bool matches(const chat_message& m, std::string_view reader_tenant) const {
     const bool by_user = m.from.type == message_sender::kind::user;
     const bool by_app = m.from.type == message_sender::kind::application;
     switch (type) {
       case kind::user_id:
         return by_user && iequals(m.from.id, value);
       case kind::user_identity_type:
-        return by_user && m.from.identity_type == value;
+        return by_user && identity_type_seen_from(m.from, reader_tenant) == value;
       case kind::application_identity_type:
         return by_app && m.from.identity_type == value;
       case kind::message_type_eq:
@@ -78,12 +79,12 @@ struct message_filter {
   std::optional<timestamp> before;  // lastModifiedDateTime lt
   std::vector<std::vector<message_clause>> groups;
 
-  bool matches(const chat_message& m) const {
+  bool matches(const chat_message& m, std::string_view reader_tenant) const {
     if (after && m.last_modified <= *after) return false;
     if (before && m.last_modified >= *before) return false;
     for (const auto& group : groups) {
       bool any = false;
-      for (const auto& c : group) any = any || c.matches(m);
+      for (const auto& c : group) any = any || c.matches(m, reader_tenant);
       if (!any) return false;
     }
     return true;
@@ -160,11 +161,16 @@ class message_filter_compiler {
     std::string v = string_value(n);
     for (const auto a : accepted)
       if (v == a) return v;
-    invalid("'" + v + "' is not a value of '" + n.path + "' (accepted: " + join(accepted) + ")");
+    invalid("'" + v + "' is not a value of '" + n.path + "' (accepted: " + join(accepted) + ")" +
+            odata::case_hint(v, accepted));
   }
 
   static message_clause clause(const odata::node& n) {
     using c = message_clause::kind;
+    const std::string hint = odata::case_hint(
+        n.path, {"lastModifiedDateTime", "messageType", "from/user/id",
+                 "from/user/userIdentityType", "from/application/applicationIdentityType"});
+    if (!hint.empty()) invalid("there is no property '" + n.path + "'" + hint);
     if (n.path == "messageType") {
       if (n.op != odata::cmp_op::eq && n.op != odata::cmp_op::ne) not_allowed(n);
       return {n.op == odata::cmp_op::eq ? c::message_type_eq : c::message_type_ne,
@@ -198,13 +204,19 @@ class message_filter_compiler {
     std::string text = n.value.text;
     if (text.size() > 16 && text[16] != ':')
       text.insert(16, ":00");  // OData allows omitting seconds
-    const std::optional<timestamp> t = parse_time(text);
-    if (!t) invalid("'" + n.value.text + "' is not a date-time");
+    const std::optional<std::int64_t> ticks = parse_time_ticks(text);
+    if (!ticks) invalid("'" + n.value.text + "' is not a date-time");
+    // Graph compares at 100 ns; stored times are whole milliseconds, so each bound becomes
+    // the millisecond bound that keeps exactly the same messages: m > X when m > floor(X),
+    // m < X when m < ceil(X) (`lt …02.3189999Z` keeps a message of `…02.318Z`).
     // Two bounds on the same side narrow the window, as the conjunction they are.
-    if (n.op == odata::cmp_op::gt)
-      out_.after = out_.after ? std::max(*out_.after, *t) : *t;
-    else
-      out_.before = out_.before ? std::min(*out_.before, *t) : *t;
+    if (n.op == odata::cmp_op::gt) {
+      const timestamp t = floor_div(*ticks, ticks_per_ms);
+      out_.after = out_.after ? std::max(*out_.after, t) : t;
+    } else {
+      const timestamp t = -floor_div(-*ticks, ticks_per_ms);
+      out_.before = out_.before ? std::min(*out_.before, t) : t;
+    }
   }
 
   message_filter out_;
@@ -463,7 +475,7 @@ inline response get_all_messages(const endpoint_call& call) {
     if (filter.before && m.created >= *filter.before)
       break;  // lastModified >= created: none later match
     if (m.deleted && *m.deleted < purged_before) continue;
-    if (!filter.matches(m)) continue;
+    if (!filter.matches(m, target->tenant_id)) continue;
     if (page.size() == page_size) {
       more = true;
       break;
@@ -500,21 +512,19 @@ inline response get_all_messages(const endpoint_call& call) {
   std::string body;
   body.reserve(bytes);
   body += R"({"@odata.context":)";
-  body += nlohmann::json(call.ctx.origin + "/" + call.ctx.version +
-                         "/$metadata#Collection(chatMessage)")
-              .dump();
+  body +=
+      json_string(call.ctx.origin + "/" + call.ctx.version + "/$metadata#Collection(chatMessage)");
   body += R"(,"@odata.count":)";
   body += std::to_string(page.size());
   if (more) {
     const std::string token = encode_skiptoken(to_cursor(w, refs, page.back()), bound, call.secret);
     body += R"(,"@odata.nextLink":)";
-    body += nlohmann::json(next_link(call.ctx, call.raw_path, call.params, token)).dump();
+    body += json_string(next_link(call.ctx, call.raw_path, call.params, token));
   }
   body += R"(,"value":[)";
   for (std::size_t i = 0; i < page.size(); ++i) {
-    const stored_message& m = w.message(refs[page[i]]);
     if (i) body += ',';
-    body += system_visible && !m.wire_system.empty() ? m.wire_system : m.wire;
+    append_message_wire(body, w.message(refs[page[i]]), system_visible, target->tenant_id);
   }
   body += "]}";
   return make_response(call.ctx, 200, std::move(body));

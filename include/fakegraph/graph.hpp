@@ -60,7 +60,7 @@ struct graph_core {
 };
 
 /// A request taken apart: where it goes, who sends it, and the answer it gets before any
-/// endpoint runs (a bad URL, 404, 405, 401…), if any.
+/// endpoint runs (a CORS preflight's 204, a bad URL, 405, 401…), if any.
 struct prepared_request {
   std::optional<response> refusal;
   route where;
@@ -73,6 +73,10 @@ struct prepared_request {
 inline prepared_request prepare(const world_state& world, const request& req, call_context& ctx) {
   prepared_request p;
   p.url = split_url(req.url);
+  if (req.method == "OPTIONS") {  // a browser's CORS preflight, on any path
+    p.refusal = preflight_response(ctx, req.header("Access-Control-Request-Headers"));
+    return p;
+  }
   const std::string authorization = req.header("Authorization");
   {
     const std::string_view a = trim(authorization);
@@ -108,16 +112,17 @@ inline prepared_request prepare(const world_state& world, const request& req, ca
   auto params = parse_query(p.url.query, &bad);
   if (params) p.params = std::move(*params);
   if (p.where.kind == route_kind::not_found)
-    p.refusal = graph_error(ctx, 404, "NotFound",
+    p.refusal = graph_error(ctx, 400, "BadRequest",
                             "Resource not found for the segment '" + p.where.unknown_segment +
                                 "'. This fake serves GET /v1.0/chats, /v1.0/me/chats, "
                                 "/v1.0/users/{id | userPrincipalName}/chats and "
                                 "/v1.0/users/{id | userPrincipalName}/chats/getAllMessages.");
-  else if (req.method != "GET")
+  else if (req.method != "GET") {
     p.refusal = graph_error(ctx, 405, "MethodNotAllowed",
                             "The method '" + req.method +
                                 "' is not allowed on this resource. This fake serves GET only.");
-  else if (!params)
+    p.refusal->headers.emplace_back("Allow", "GET");
+  } else if (!params)
     p.refusal = graph_error(ctx, 400, "BadRequest",
                             "The query string has a broken percent-escape in '" + bad + "'.");
   else if (!auth.who)
@@ -417,6 +422,7 @@ class graph {
     msg.attachments = std::move(m.attachments);
     msg.mentions = std::move(m.mentions);
     msg.reactions = std::move(m.reactions);
+    msg.message_history = std::move(m.message_history);
     msg.event_detail = std::move(m.event_detail);
     return add_chat_message(chat_id, std::move(msg));
   }
@@ -485,7 +491,7 @@ class graph {
     call_context ctx;
     ctx.now = core.clock.now();
     ctx.version = "v1.0";
-    ctx.client_request_id = in.header("client-request-id");
+    ctx.client_request_id = header_text(in.header("client-request-id"));
 
     response r;
     prepared_request p;

@@ -11,6 +11,7 @@
 
 #include "clock.hpp"
 #include "detail/strings.hpp"
+#include "detail/wire.hpp"
 
 namespace fakegraph {
 
@@ -157,6 +158,15 @@ inline constexpr std::string_view json_content_type =
     "application/json;odata.metadata=minimal;odata.streaming=true;IEEE754Compatible=false;"
     "charset=utf-8";
 
+/// CORS as graph.microsoft.com does it (graph-semantics.md §13): any origin may read every
+/// answer, and these headers of it.
+inline constexpr std::string_view cors_exposed_headers =
+    "ETag, Location, Preference-Applied, Content-Range, request-id, client-request-id, "
+    "ReadWriteConsistencyToken, Retry-After, SdkVersion, WWW-Authenticate, "
+    "x-ms-client-gcc-tenant, X-Planner-Operationid, x-ms-permissions-recommendations";
+inline constexpr std::string_view cors_allowed_methods = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
+inline constexpr std::string_view cors_max_age_seconds = "86400";
+
 /// A response with the headers Graph puts on every answer.
 inline response make_response(const call_context& ctx, int status, std::string body) {
   response r;
@@ -168,12 +178,33 @@ inline response make_response(const call_context& ctx, int status, std::string b
       {"Date", format_http_date(ctx.now)},
       {"Strict-Transport-Security", "max-age=31536000"},
       {"x-ms-ags-diagnostic", R"({"ServerInfo":{"DataCenter":"Local","Slice":"E","Ring":"0",)"
-                              R"("ScaleUnit":"000","RoleInstance":"fakegraph"}})"}};
+                              R"("ScaleUnit":"000","RoleInstance":"fakegraph"}})"},
+      {"Access-Control-Allow-Origin", "*"},
+      {"Access-Control-Expose-Headers", std::string(cors_exposed_headers)}};
   r.body = std::move(body);
   return r;
 }
 
+/// The answer to a CORS preflight (`OPTIONS`, on any path): 204, every method Graph serves,
+/// the request headers the browser asked for, cached for a day. Browsers send no
+/// Authorization on a preflight, so none is needed.
+inline response preflight_response(const call_context& ctx, std::string_view requested_headers) {
+  response r = make_response(ctx, 204, {});
+  for (auto it = r.headers.begin(); it != r.headers.end(); ++it)
+    if (iequals(it->first, "Content-Type")) {  // no body, no type
+      r.headers.erase(it);
+      break;
+    }
+  r.headers.emplace_back("Access-Control-Allow-Methods", std::string(cors_allowed_methods));
+  if (!requested_headers.empty())
+    r.headers.emplace_back("Access-Control-Allow-Headers", header_text(requested_headers));
+  r.headers.emplace_back("Access-Control-Max-Age", std::string(cors_max_age_seconds));
+  return r;
+}
+
 /// Graph's error body: `{"error":{"code","message","innerError":{date,request-id,...}}}`.
+/// Whatever the message echoes of the request is written as valid UTF-8: this never throws
+/// on content.
 inline response graph_error(const call_context& ctx, int status, std::string_view code,
                             std::string_view message) {
   nlohmann::ordered_json inner;
@@ -184,7 +215,7 @@ inline response graph_error(const call_context& ctx, int status, std::string_vie
   body["error"]["code"] = code;
   body["error"]["message"] = message;
   body["error"]["innerError"] = std::move(inner);
-  response r = make_response(ctx, status, body.dump());
+  response r = make_response(ctx, status, wire_text(body));
   if (status == 401)
     r.headers.emplace_back(
         "WWW-Authenticate",

@@ -91,7 +91,8 @@ class chat_filter_compiler {
       const auto t = parse_chat_type(v);
       if (!t)
         throw unsupported_filter{"'" + v +
-                                 "' is not a chatType (accepted: oneOnOne, group, meeting)"};
+                                 "' is not a chatType (accepted: oneOnOne, group, meeting)" +
+                                 odata::case_hint(v, {"oneOnOne", "group", "meeting"})};
       return [t](const stored_chat& c) { return c.data.type == *t; };
     }
     if (n.path == "topic") {
@@ -104,12 +105,15 @@ class chat_filter_compiler {
       const std::string v = expect_string(n, n.value);
       return [v](const stored_chat& c) { return c.data.id == v; };
     }
-    throw unsupported_filter{"the property '" + n.path + "' is not supported"};
+    throw unsupported_filter{
+        "the property '" + n.path + "' is not supported" +
+        odata::case_hint(n.path, {"chatType", "topic", "id", "members", "installedApps"})};
   }
 
   chat_predicate in(const odata::node& n) {
     if (n.path != "id")
-      throw unsupported_filter{"'in' is supported on 'id' only, not on '" + n.path + "'"};
+      throw unsupported_filter{"'in' is supported on 'id' only, not on '" + n.path + "'" +
+                               odata::case_hint(n.path, {"id"})};
     std::vector<std::string> ids;
     for (const auto& v : n.values) ids.push_back(expect_string(n, v));
     return [ids](const stored_chat& c) {
@@ -136,7 +140,8 @@ class chat_filter_compiler {
       };
     }
     throw unsupported_filter{
-        "lambda operators are supported on 'members' and 'installedApps', not on '" + n.path + "'"};
+        "lambda operators are supported on 'members' and 'installedApps', not on '" + n.path + "'" +
+        odata::case_hint(n.path, {"members", "installedApps"})};
   }
 
   template <class Leaf, class Item>
@@ -170,9 +175,11 @@ class chat_filter_compiler {
         };
       if (c.path == var + "/microsoft.graph.aadUserConversationMember/userId")
         return [v](const chat_member& m) { return iequals(m.user_id, v); };
-      throw unsupported_filter{"the member property '" + c.path + "' is not supported (use " + var +
-                               "/displayName or " + var +
-                               "/microsoft.graph.aadUserConversationMember/userId)"};
+      const std::string display_name = var + "/displayName";
+      const std::string user_id = var + "/microsoft.graph.aadUserConversationMember/userId";
+      throw unsupported_filter{"the member property '" + c.path + "' is not supported (use " +
+                               display_name + " or " + user_id + ")" +
+                               odata::case_hint(c.path, {display_name, user_id})};
     };
     return body_of<decltype(leaf), chat_member>(n, leaf);
   }
@@ -182,8 +189,10 @@ class chat_filter_compiler {
       const std::string v = expect_string(c, c.value);
       if (c.path == var + "/teamsApp/id")
         return [v](const std::string& app) { return iequals(app, v); };
+      const std::string app_id = var + "/teamsApp/id";
       throw unsupported_filter{"the installedApps property '" + c.path +
-                               "' is not supported (use " + var + "/teamsApp/id)"};
+                               "' is not supported (use " + app_id + ")" +
+                               odata::case_hint(c.path, {app_id})};
     };
     return body_of<decltype(leaf), std::string>(n, leaf);
   }
@@ -444,12 +453,13 @@ inline response list_chats(const endpoint_call& call) {
       item["members"] = std::move(members);
     }
     if (expand.preview)
-      item["lastMessagePreview"] =
-          rows[i].preview ? preview_json(rows[i].preview->data) : nlohmann::ordered_json(nullptr);
+      item["lastMessagePreview"] = rows[i].preview
+                                       ? preview_json(rows[i].preview->data, target->tenant_id)
+                                       : nlohmann::ordered_json(nullptr);
     value.push_back(std::move(item));
   }
   page["value"] = std::move(value);
-  return make_response(call.ctx, 200, page.dump());
+  return make_response(call.ctx, 200, wire_text(page));
 }
 
 }  // namespace fakegraph::detail

@@ -11,6 +11,7 @@
 
 #include "clock.hpp"
 #include "detail/strings.hpp"
+#include "detail/wire.hpp"
 
 namespace fakegraph {
 
@@ -54,9 +55,20 @@ struct message_sender {
   kind type = kind::none;
   std::string id;
   std::string display_name;
-  std::string identity_type;  // userIdentityType or applicationIdentityType
-  std::string tenant_id;      // users only
+  // applicationIdentityType, or a user's userIdentityType when given; a user's left empty is
+  // relative to the reader (identity_type_seen_from).
+  std::string identity_type;
+  std::string tenant_id;  // users only
 };
+
+/// A user sender's userIdentityType as read in the data of `reader_tenant` (the named user's
+/// tenant in getAllMessages, the listed user's in List chats): a user of another tenant is
+/// federatedUser, whichever tenant hosts the chat, unless the seed or builder gave a type.
+inline std::string_view identity_type_seen_from(const message_sender& s,
+                                                std::string_view reader_tenant) {
+  if (!s.identity_type.empty() || s.type != message_sender::kind::user) return s.identity_type;
+  return detail::iequals(s.tenant_id, reader_tenant) ? "aadUser" : "federatedUser";
+}
 
 /// A chat message (chatMessage). Bodies, attachments, mentions, reactions and event
 /// details are kept in their wire shape: the fake stores them, it does not interpret them.
@@ -74,6 +86,8 @@ struct chat_message {
   nlohmann::json attachments = nlohmann::json::array();
   nlohmann::json mentions = nlohmann::json::array();
   nlohmann::json reactions = nlohmann::json::array();
+  // chatMessageHistoryItem[]: {actions, modifiedDateTime, reaction}, oldest first.
+  nlohmann::json message_history = nlohmann::json::array();
   nlohmann::json event_detail = nullptr;
 };
 
@@ -157,7 +171,9 @@ inline std::string chat_web_url(const chat& c) {
 }
 
 /// chatMessageFromIdentitySet: all three keys present, the unused ones null.
-inline nlohmann::ordered_json sender_json(const message_sender& s) {
+/// `user_identity_type` is what a user sender's userIdentityType says to this reader.
+inline nlohmann::ordered_json sender_json(const message_sender& s,
+                                          std::string_view user_identity_type) {
   if (s.type == message_sender::kind::none) return nullptr;
   nlohmann::ordered_json out;
   out["application"] = nullptr;
@@ -169,7 +185,7 @@ inline nlohmann::ordered_json sender_json(const message_sender& s) {
   who["displayName"] = s.display_name.empty() ? nlohmann::ordered_json(nullptr)
                                               : nlohmann::ordered_json(s.display_name);
   if (s.type == message_sender::kind::user) {
-    who["userIdentityType"] = s.identity_type;
+    who["userIdentityType"] = user_identity_type;
     who["tenantId"] = s.tenant_id;
     out["user"] = std::move(who);
   } else {
@@ -180,9 +196,10 @@ inline nlohmann::ordered_json sender_json(const message_sender& s) {
 }
 
 /// The chatMessage as getAllMessages writes it. `system_type_visible` is the
-/// `Prefer: include-unknown-enum-members` switch.
+/// `Prefer: include-unknown-enum-members` switch; `user_identity_type` as in sender_json.
 inline nlohmann::ordered_json message_json(const chat_message& m, const std::string& chat_id,
-                                           bool system_type_visible) {
+                                           bool system_type_visible,
+                                           std::string_view user_identity_type) {
   nlohmann::ordered_json j;
   j["@odata.type"] = "#microsoft.graph.chatMessage";
   j["id"] = m.id;
@@ -204,17 +221,18 @@ inline nlohmann::ordered_json message_json(const chat_message& m, const std::str
   j["channelIdentity"] = nullptr;
   j["policyViolation"] = nullptr;
   j["eventDetail"] = m.event_detail;
-  j["from"] = sender_json(m.from);
+  j["from"] = sender_json(m.from, user_identity_type);
   j["body"] = m.body;
   j["attachments"] = m.attachments;
   j["mentions"] = m.mentions;
   j["reactions"] = m.reactions;
+  j["messageHistory"] = m.message_history;
   return j;
 }
 
-/// chatMessageInfo, the lastMessagePreview of List chats. Previews always say
-/// systemEventMessage (the Prefer rule applies to chatMessage only).
-inline nlohmann::ordered_json preview_json(const chat_message& m) {
+/// chatMessageInfo, the lastMessagePreview of List chats, as a reader of `reader_tenant` sees
+/// it. Previews always say systemEventMessage (the Prefer rule applies to chatMessage only).
+inline nlohmann::ordered_json preview_json(const chat_message& m, std::string_view reader_tenant) {
   nlohmann::ordered_json j;
   j["id"] = m.id;
   j["createdDateTime"] = format_time(m.created);
@@ -222,7 +240,7 @@ inline nlohmann::ordered_json preview_json(const chat_message& m) {
   j["messageType"] = m.message_type;
   j["eventDetail"] = m.event_detail;
   j["body"] = m.body;
-  j["from"] = sender_json(m.from);
+  j["from"] = sender_json(m.from, identity_type_seen_from(m.from, reader_tenant));
   return j;
 }
 

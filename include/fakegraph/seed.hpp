@@ -66,7 +66,7 @@ class seed_object {
     const auto& v = j_.at(key);
     if (!v.is_number_integer() || v.get<std::int64_t>() < min)
       fail("seed", "bad_type", at(key),
-           "expected a whole number >= " + std::to_string(min) + ", found " + v.dump());
+           "expected a whole number >= " + std::to_string(min) + ", found " + wire_text(v));
     return v.get<std::int64_t>();
   }
   std::optional<timestamp> time(const char* key) const {
@@ -220,6 +220,7 @@ inline chat_message load_message(const seed_object& m, const chat& c, std::size_
   msg.attachments = m.value("attachments", msg.attachments, vt::array);
   msg.mentions = m.value("mentions", msg.mentions, vt::array);
   msg.reactions = m.value("reactions", msg.reactions, vt::array);
+  msg.message_history = m.value("messageHistory", msg.message_history, vt::array);
   msg.event_detail = m.has("eventDetail") ? m.value("eventDetail", nullptr, vt::object) : nullptr;
   if (msg.message_type == "systemEventMessage" && msg.from.type != message_sender::kind::none)
     fail("seed", "bad_value", m.at("from"), "a systemEventMessage has no sender (from: null)");
@@ -341,7 +342,7 @@ inline world_state load_seed(const nlohmann::json& seed) {
           std::initializer_list<std::string_view>{
               "id", "from", "createdDateTime", "lastModifiedDateTime", "lastEditedDateTime",
               "deletedDateTime", "messageType", "importance", "subject", "body", "attachments",
-              "mentions", "reactions", "eventDetail"});
+              "mentions", "reactions", "messageHistory", "eventDetail"});
     // Default times: the chat starts with its first message, or at the graph's "now".
     if (const auto t = o.time("createdDateTime")) {
       c.created = *t;

@@ -27,7 +27,7 @@
 #include <cstdio>              // std::snprintf
 #include <cstring>             // std::strerror
 #include <ctime>               // timespec
-#include <exception>           // std::exception
+#include <exception>           // std::exception, std::exception_ptr, std::rethrow_exception
 #include <fstream>             // std::ifstream (is the TLS file readable?)
 #include <functional>          // std::function
 #include <memory>              // std::unique_ptr, std::make_unique
@@ -196,7 +196,7 @@ struct server_state {
     call_context ctx;
     const std::uint64_t n = id_counter.fetch_add(1, std::memory_order_relaxed);
     ctx.request_id = make_guid(splitmix64(id_seed + 2 * n), splitmix64(id_seed + 2 * n + 1));
-    ctx.client_request_id = req.get_header_value("client-request-id");
+    ctx.client_request_id = header_text(req.get_header_value("client-request-id"));
     if (ctx.client_request_id.empty()) ctx.client_request_id = ctx.request_id;
     ctx.now = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::system_clock::now().time_since_epoch())
@@ -215,6 +215,31 @@ struct server_state {
     }
   }
 
+  void answer_escaped_exception(const httplib::Request& req, httplib::Response& res,
+                                std::exception_ptr escaped) noexcept {
+    std::string what = "unknown exception";
+    try {
+      std::rethrow_exception(escaped);
+    } catch (const std::exception& e) {
+      what = e.what();
+    } catch (...) {
+    }
+    try {
+      if (log) log("fakegraph: a handler threw (a bug in fakegraph): " + what);
+    } catch (...) {
+    }
+    try {
+      to_httplib_response(
+          graph_error(error_context(req), 500, "InternalServerError", "fakegraph: " + what), res);
+    } catch (...) {
+      // Not even the error body could be built: a fixed one, which needs no memory of ours.
+      res.status = 500;
+      res.body = R"({"error":{"code":"InternalServerError","message":"fakegraph failed"}})";
+      res.headers.clear();
+      res.set_header("Content-Type", "application/json");
+    }
+  }
+
   // Tags a handler's own empty-bodied error for the error handler, which removes the tag and
   // leaves the answer alone (it would otherwise take it for a request httplib refused).
   static constexpr const char* handler_answer_tag = "X-Fakegraph-Handler-Answer";
@@ -223,11 +248,10 @@ struct server_state {
     const auto start = std::chrono::steady_clock::now();
     try {
       to_httplib_response(handle(to_graph_request(req, scheme, make_authority(host, port))), res);
-    } catch (const std::exception& e) {
-      // The graph answers Graph's failures itself; an exception is a bug in the fake.
-      to_httplib_response(graph_error(error_context(req), 500, "InternalServerError",
-                                      std::string("fakegraph: ") + e.what()),
-                          res);
+    } catch (...) {
+      // The last guard: the graph answers Graph's failures itself, so anything thrown here
+      // is a bug in the fake (or memory ran out). Log it, answer Graph's 500, live on.
+      answer_escaped_exception(req, res, std::current_exception());
     }
     if (res.status >= 400 && res.body.empty()) res.set_header(handler_answer_tag, "1");
     log_request(req, res.status,

@@ -9,8 +9,9 @@
 #include <shared_mutex>   // std::shared_mutex, std::shared_lock
 #include <string>         // std::string
 #include <string_view>    // std::string_view
+#include <tuple>          // std::tie
 #include <unordered_map>  // std::unordered_map
-#include <utility>        // std::move
+#include <utility>        // std::move, std::pair
 #include <vector>         // std::vector
 
 #include "error.hpp"
@@ -44,7 +45,48 @@ struct stored_message {
   std::uint64_t seq = 0;    // global insertion order: the "as of" of list snapshots
   std::string wire;         // the chatMessage JSON text as getAllMessages sends it
   std::string wire_system;  // the same with systemEventMessage visible (system events only)
+  // Where a relative userIdentityType's value ("aadUser") starts in wire and wire_system; 0
+  // when the sender's type is not relative. A reader of another tenant gets federatedUser.
+  std::uint32_t identity_at = 0;
+  std::uint32_t identity_at_system = 0;
 };
+
+inline constexpr std::string_view own_tenant_identity = "aadUser";
+inline constexpr std::string_view other_tenant_identity = "federatedUser";
+
+/// Writes a message's wire text as a reader of `reader_tenant` sees it.
+inline void append_message_wire(std::string& out, const stored_message& m, bool system_visible,
+                                std::string_view reader_tenant) {
+  const bool system = system_visible && !m.wire_system.empty();
+  const std::string& text = system ? m.wire_system : m.wire;
+  const std::size_t at = system ? m.identity_at_system : m.identity_at;
+  if (at == 0 || iequals(m.data.from.tenant_id, reader_tenant)) {
+    out += text;
+    return;
+  }
+  out.append(text, 0, at);
+  out += other_tenant_identity;
+  out.append(text, at + own_tenant_identity.size(), std::string::npos);
+}
+
+/// The wire text of a message for a reader of the sender's own tenant, and where its relative
+/// userIdentityType stands (0 when it has none).
+inline std::pair<std::string, std::uint32_t> message_wire(const chat_message& m,
+                                                          const std::string& chat_id,
+                                                          bool system_visible) {
+  const bool relative = m.from.type == message_sender::kind::user && m.from.identity_type.empty();
+  if (!relative)
+    return {wire_text(message_json(m, chat_id, system_visible, m.from.identity_type)), 0};
+  // Written with a marker no other value of the sender's own object can hold (DEL is no
+  // JSON escape and no id or name has it there), then the marker becomes aadUser.
+  constexpr std::string_view marker = "\"userIdentityType\":\"\x7f\"";
+  std::string text = wire_text(message_json(m, chat_id, system_visible, "\x7f"));
+  const std::size_t from = text.find("\"from\":{");
+  const std::size_t found = text.find(marker, from == std::string::npos ? 0 : from);
+  const std::size_t at = found + marker.size() - 2;  // the value, inside its quotes
+  text.replace(at, 1, own_tenant_identity);
+  return {std::move(text), static_cast<std::uint32_t>(at)};
+}
 
 /// A chat, its messages in insertion order, and the running newest message (preview).
 struct stored_chat {
@@ -413,12 +455,47 @@ inline void resolve_sender(const world_state& w, const chat& c, message_sender& 
            "user '" + s.id + "' is not a member of chat '" + c.id + "'");
     s.id = u->id;
     if (s.display_name.empty()) s.display_name = u->display_name;
-    if (s.tenant_id.empty()) s.tenant_id = u->tenant_id;
-    if (s.identity_type.empty())
-      s.identity_type = iequals(u->tenant_id, c.tenant_id) ? "aadUser" : "federatedUser";
+    if (s.tenant_id.empty()) s.tenant_id = u->tenant_id;  // userIdentityType stays relative
   } else if (s.type == message_sender::kind::application) {
     if (s.id.empty()) fail(o.area, "missing_field", o.at("from.application.id"), "id is required");
     if (s.identity_type.empty()) s.identity_type = "bot";
+  }
+}
+
+/// chatMessageHistoryItem[]: each `{"actions", "modifiedDateTime", "reaction"}`; actions is one
+/// chatMessageActions value or several joined by commas (the enum is a flags enum).
+inline void validate_message_history(const nlohmann::json& history, const origin& o) {
+  if (!history.is_array())
+    fail(o.area, "bad_type", o.at("messageHistory"), "expected an array of history items");
+  for (std::size_t i = 0; i < history.size(); ++i) {
+    const nlohmann::json& item = history[i];
+    const std::string at = o.at("messageHistory[" + std::to_string(i) + "]");
+    if (!item.is_object())
+      fail(o.area, "bad_type", at, "expected an object {actions, modifiedDateTime, reaction}");
+    for (const auto& [key, value] : item.items())
+      if (key != "actions" && key != "modifiedDateTime" && key != "reaction")
+        fail(o.area, "unknown_key", at + "." + key,
+             "unknown key (accepted: actions, modifiedDateTime, reaction)");
+    const auto actions = item.find("actions");
+    if (actions == item.end() || !actions->is_string())
+      fail(o.area, "bad_value", at + ".actions",
+           "expected a string: reactionAdded, reactionRemoved, actionUndefined or "
+           "unknownFutureValue (several joined by commas)");
+    for (const auto action : split(actions->get_ref<const std::string&>(), ','))
+      if (trim(action) != "reactionAdded" && trim(action) != "reactionRemoved" &&
+          trim(action) != "actionUndefined" && trim(action) != "unknownFutureValue")
+        fail(o.area, "bad_value", at + ".actions",
+             "'" + std::string(action) +
+                 "' is not one of: reactionAdded, reactionRemoved, actionUndefined, "
+                 "unknownFutureValue");
+    const auto modified = item.find("modifiedDateTime");
+    if (modified == item.end() || !modified->is_string() ||
+        !parse_time(modified->get_ref<const std::string&>()))
+      fail(o.area, "bad_time", at + ".modifiedDateTime",
+           "expected an ISO-8601 UTC time such as 2026-11-01T12:00:00Z");
+    const auto reaction = item.find("reaction");
+    if (reaction != item.end() && !reaction->is_object() && !reaction->is_null())
+      fail(o.area, "bad_type", at + ".reaction", "expected a chatMessageReaction object or null");
   }
 }
 
@@ -441,6 +518,7 @@ inline void validate_message(const chat_message& m, const origin& o) {
          "lastEditedDateTime is before createdDateTime");
   if (m.deleted && *m.deleted < m.created)
     fail(o.area, "bad_value", o.at("deletedDateTime"), "deletedDateTime is before createdDateTime");
+  validate_message_history(m.message_history, o);
 }
 
 /// Adds a message to a chat. Defaults: id = createdDateTime in epoch ms,
@@ -466,9 +544,9 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
 
   stored_message sm;
   sm.seq = w.next_seq++;
-  sm.wire = message_json(m, sc.data.id, false).dump();
+  std::tie(sm.wire, sm.identity_at) = message_wire(m, sc.data.id, false);
   if (m.message_type == "systemEventMessage")
-    sm.wire_system = message_json(m, sc.data.id, true).dump();
+    std::tie(sm.wire_system, sm.identity_at_system) = message_wire(m, sc.data.id, true);
   sm.data = std::move(m);
   const auto mi = static_cast<std::uint32_t>(sc.messages.size());
   const std::uint32_t best =

@@ -7,13 +7,16 @@
 // error instead of a vague syntax error.
 #pragma once
 
-#include <cstddef>      // std::size_t
-#include <memory>       // std::unique_ptr, std::make_unique
-#include <stdexcept>    // std::runtime_error
-#include <string>       // std::string, std::to_string
-#include <string_view>  // std::string_view
-#include <utility>      // std::move
-#include <vector>       // std::vector
+#include <cstddef>           // std::size_t
+#include <initializer_list>  // std::initializer_list
+#include <memory>            // std::unique_ptr, std::make_unique
+#include <stdexcept>         // std::runtime_error
+#include <string>            // std::string, std::to_string
+#include <string_view>       // std::string_view
+#include <utility>           // std::move
+#include <vector>            // std::vector
+
+#include "strings.hpp"
 
 namespace fakegraph::detail::odata {
 
@@ -268,6 +271,22 @@ class lexer {
 
 }  // namespace lex_detail
 
+/// The case rule of every $filter: property names, operators and keywords, and enum values
+/// are case-sensitive, as OData's grammar and Graph's metadata spell them
+/// (`lastModifiedDateTime`, `eq`, `oneOnOne`). A refusal of a name that differs from an
+/// accepted one only in case ends with this hint naming the accepted spelling; "" otherwise.
+template <class Names>
+std::string case_hint(std::string_view given, const Names& accepted) {
+  for (const std::string_view a : accepted)
+    if (a != given && iequals(a, given))
+      return " (names and values are case-sensitive: write '" + std::string(a) + "')";
+  return {};
+}
+inline std::string case_hint(std::string_view given,
+                             std::initializer_list<std::string_view> accepted) {
+  return case_hint<std::initializer_list<std::string_view>>(given, accepted);
+}
+
 inline std::string to_string(const literal& v) {
   if (v.type != literal::kind::string) return v.text;
   std::string out = "'";
@@ -310,9 +329,10 @@ class parser {
   }
   bool is_punct(char c) const noexcept { return tok_.type == tk::punct && tok_.text[0] == c; }
 
+  static constexpr std::string_view keywords[] = {"and", "or", "not", "eq",   "ne",    "gt",  "ge",
+                                                  "lt",  "le", "in",  "true", "false", "null"};
   static bool is_keyword(std::string_view w) noexcept {
-    for (const std::string_view k :
-         {"and", "or", "not", "eq", "ne", "gt", "ge", "lt", "le", "in", "true", "false", "null"})
+    for (const std::string_view k : keywords)
       if (w == k) return true;
     return false;
   }
@@ -326,16 +346,11 @@ class parser {
     return quoted ? text + cut : "'" + text + cut + "'";
   }
 
-  // "expected X, found Y", with a hint when Y is a keyword in the wrong case (OData is
-  // case-sensitive, and `AND` is the commonest slip).
+  // "expected X, found Y", with case_hint when Y is a keyword in the wrong case (`AND` is
+  // the commonest slip).
   std::string expected(const std::string& what) const {
     std::string msg = "expected " + what + ", found " + shown();
-    if (tok_.type == tk::ident) {
-      std::string lower(tok_.text);
-      for (char& c : lower) c = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
-      if (lower != tok_.text && is_keyword(lower))
-        msg += " (keywords are lower-case: '" + lower + "')";
-    }
+    if (tok_.type == tk::ident) msg += case_hint(tok_.text, keywords);
     return msg;
   }
 

@@ -1,13 +1,14 @@
 // fakegraph: opaque skiptokens (a keyset cursor bound to its query) and nextLinks.
 #pragma once
 
-#include <nlohmann/json.hpp>  // nlohmann::json
-
+#include <charconv>          // std::from_chars
+#include <cstddef>           // std::size_t
 #include <cstdint>           // std::uint64_t
 #include <initializer_list>  // std::initializer_list
 #include <optional>          // std::optional
 #include <string>            // std::string
 #include <string_view>       // std::string_view
+#include <system_error>      // std::errc
 #include <vector>            // std::vector
 
 #include "../http.hpp"
@@ -36,10 +37,45 @@ inline std::string token_mac(std::string_view body, std::uint64_t bound_to, std:
   return to_hex(splitmix64(fnv1a(body, splitmix64(secret ^ bound_to))), 16);
 }
 
-/// `base64url(cursor JSON) + "~" + mac`: URL-safe (A-Z a-z 0-9 - _ ~), opaque, and useless
+/// The cursor as bytes: `<as_of>` then `|<length>:<bytes>` per key. Length-prefixed, so a key
+/// may hold any bytes (ids made in code need not be UTF-8) and decoding needs no JSON parser.
+inline std::string cursor_bytes(const cursor& c) {
+  std::string out = std::to_string(c.as_of);
+  for (const auto& k : c.key) {
+    out += '|';
+    out += std::to_string(k.size());
+    out += ':';
+    out += k;
+  }
+  return out;
+}
+
+/// The cursor cursor_bytes wrote, or nullopt for anything it could not have written.
+inline std::optional<cursor> cursor_from_bytes(std::string_view body) {
+  cursor c;
+  const auto number = [&](auto& value) {
+    const auto [end, err] = std::from_chars(body.data(), body.data() + body.size(), value);
+    if (err != std::errc() || end == body.data()) return false;
+    body.remove_prefix(static_cast<std::size_t>(end - body.data()));
+    return true;
+  };
+  if (!number(c.as_of)) return std::nullopt;
+  while (!body.empty()) {
+    std::size_t length = 0;
+    if (body.front() != '|') return std::nullopt;
+    body.remove_prefix(1);
+    if (!number(length) || body.empty() || body.front() != ':' || body.size() - 1 < length)
+      return std::nullopt;
+    c.key.emplace_back(body.substr(1, length));
+    body.remove_prefix(1 + length);
+  }
+  return c;
+}
+
+/// `base64url(cursor bytes) + "~" + mac`: URL-safe (A-Z a-z 0-9 - _ ~), opaque, and useless
 /// against another query or principal, or after any change.
 inline std::string encode_skiptoken(const cursor& c, std::uint64_t bound_to, std::uint64_t secret) {
-  const std::string body = nlohmann::json{{"a", c.as_of}, {"k", c.key}}.dump();
+  const std::string body = cursor_bytes(c);
   return base64_encode(body, true) + "~" + token_mac(body, bound_to, secret);
 }
 
@@ -54,16 +90,8 @@ inline std::optional<cursor> decode_skiptoken(std::string_view token, std::uint6
   if (!body || base64_encode(*body, true) != text ||
       token.substr(sep + 1) != token_mac(*body, bound_to, secret))
     return std::nullopt;
-  const auto j = nlohmann::json::parse(*body, nullptr, false);
-  if (!j.is_object() || !j.contains("a") || !j["a"].is_number_unsigned() || !j.contains("k") ||
-      !j["k"].is_array())
-    return std::nullopt;
-  cursor c;
-  c.as_of = j["a"].get<std::uint64_t>();
-  for (const auto& k : j["k"]) {
-    if (!k.is_string()) return std::nullopt;
-    c.key.push_back(k.get<std::string>());
-  }
+  auto c = cursor_from_bytes(*body);
+  if (!c || cursor_bytes(*c) != *body) return std::nullopt;  // one spelling here too
   return c;
 }
 

@@ -28,16 +28,25 @@ struct route {
   std::string unknown_segment;  // for the 404 message
 };
 
-/// `users('{id}')` → `{id}`; nullopt when the segment is not that form.
+/// `users('{id}')` → `{id}`; nullopt when the segment is not that form. A quoted key is an
+/// OData string literal: a quote inside it is doubled (`users('o''brien@contoso.com')`).
 inline std::optional<std::string> key_in_parentheses(std::string_view segment,
                                                      std::string_view entity) {
   if (!istarts_with(segment, entity) || segment.size() < entity.size() + 2 ||
       segment[entity.size()] != '(' || segment.back() != ')')
     return std::nullopt;
   std::string_view key = segment.substr(entity.size() + 1, segment.size() - entity.size() - 2);
-  if (key.size() >= 2 && key.front() == '\'' && key.back() == '\'')
-    key = key.substr(1, key.size() - 2);
-  return std::string(key);
+  if (key.size() < 2 || key.front() != '\'' || key.back() != '\'') return std::string(key);
+  key = key.substr(1, key.size() - 2);
+  std::string out;
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    if (key[i] == '\'') {
+      if (i + 1 == key.size() || key[i + 1] != '\'') return std::nullopt;  // a lone quote
+      ++i;
+    }
+    out += key[i];
+  }
+  return out;
 }
 
 /// The names under which Graph's getAllMessages function is reached. `allMessages` is the
@@ -53,9 +62,11 @@ inline bool is_get_all_messages(std::string_view segment) {
 inline route match_route(const std::vector<std::string>& seg) {
   route r;
   std::size_t i = 0;
+  // The first segment that does not resolve; a path that stops short of a served resource
+  // (`/users/x`, `/me`) is blamed on its last segment, which names nothing served here.
   auto unknown = [&](std::size_t at) {
     r.kind = route_kind::not_found;
-    r.unknown_segment = at < seg.size() ? seg[at] : std::string();
+    r.unknown_segment = at < seg.size() ? seg[at] : seg.empty() ? std::string() : seg.back();
     return r;
   };
   if (seg.empty()) return unknown(0);
@@ -82,7 +93,8 @@ inline route match_route(const std::vector<std::string>& seg) {
     r.kind = route_kind::list_chats;
     return r;
   }
-  if (i + 1 == seg.size() && !r.all_chats && is_get_all_messages(seg[i])) {
+  if (!r.all_chats && is_get_all_messages(seg[i])) {
+    if (i + 1 < seg.size()) return unknown(i + 1);
     r.kind = route_kind::get_all_messages;
     return r;
   }
