@@ -1,8 +1,9 @@
 // The contract every fuzz harness checks on every answer (design.md §2): handle() never
-// throws; no 5xx without a fault rule; the body is valid UTF-8 JSON; an error is exactly
-// Graph's error body; a 2xx is a collection; request-id and client-request-id headers are
-// there and match the body; a 401 says WWW-Authenticate. A violation prints what broke and
-// aborts, which libFuzzer reports as a crash with the input that caused it.
+// throws; no 5xx without a fault rule; the body is valid UTF-8 JSON (empty on a 204
+// preflight); an error is exactly Graph's error body; a 2xx other than 204 is a collection;
+// request-id and client-request-id headers are there and match the body; a 401 says
+// WWW-Authenticate. A violation prints what broke and aborts, which libFuzzer reports as a
+// crash with the input that caused it.
 #pragma once
 
 #include <fakegraph/fakegraph.hpp>
@@ -48,6 +49,10 @@ inline nlohmann::json check_response(const fakegraph::request& req, const fakegr
   if (r.status == 401 && !has_header(r, "WWW-Authenticate"))
     violation("401 without WWW-Authenticate", req, r.body);
 
+  if (r.status == 204) {  // a CORS preflight: no body at all
+    if (!r.body.empty()) violation("a 204 with a body", req, r.body);
+    return nlohmann::json();
+  }
   nlohmann::json body;
   try {
     body = nlohmann::json::parse(r.body);  // strict: invalid UTF-8 is a parse error

@@ -1,7 +1,8 @@
 // libFuzzer harness: skiptokens.
 // - detail::decode_skiptoken on the raw bytes never throws, and a token it accepts is the
 //   one spelling encode_skiptoken writes for what it decoded (a changed token never passes).
-// - A cursor made of fuzz bytes encodes to a URL-safe token that decodes to the same cursor.
+// - A cursor of any bytes encodes (never throws) to a URL-safe token that decodes to the same
+//   cursor, and to nothing under another binding.
 // - The bytes as $skiptoken on List chats (app and delegated) and getAllMessages: every
 //   answer keeps the contract, and so does the page a nextLink leads to.
 //   The corpus holds real tokens from these exact queries, so mutations start from valid ones.
@@ -45,12 +46,7 @@ void check_round_trip(const std::uint8_t* data, std::size_t size) {
   try {
     token = detail::encode_skiptoken(c, bound, secret);
   } catch (const std::exception& e) {
-    // Sort keys are ids and times from the store: JSON strings, so valid UTF-8. Other keys
-    // are not a cursor the graph can make.
-    if (nlohmann::json(c.key).dump(-1, ' ', false, nlohmann::json::error_handler_t::ignore) !=
-        nlohmann::json(c.key).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace))
-      return;
-    fakegraph_fuzz::violation("encode_skiptoken threw on valid UTF-8 keys", none, e.what());
+    fakegraph_fuzz::violation("encode_skiptoken threw", none, e.what());
   }
   for (const char ch : token)
     if (!((ch >= 'A' && ch <= 'Z') || (ch >= 'a' && ch <= 'z') || (ch >= '0' && ch <= '9') ||
