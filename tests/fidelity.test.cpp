@@ -389,3 +389,53 @@ TEST_CASE("Fidelity: one case rule for $filter, and refusals name the accepted s
   CHECK(get(g, "/v1.0/me/chats?" + filter_param("chatType eq 'oneOnOne'"), "adele-read").status ==
         200);
 }
+
+TEST_CASE("Fidelity: a preview honours the listed member's visibleHistoryStartDateTime",
+          "[fidelity][listChats]") {
+  // A member sees a chat's messages from their visibleHistoryStartDateTime on: the preview is
+  // the newest message they can see, none when they see none (and ordering by preview then
+  // leaves the chat out, as for a chat without messages).
+  json seed = two_tenant_seed();
+  seed["chats"][0]["members"][1]["visibleHistoryStartDateTime"] = "2026-10-01T10:00:30Z";
+  const auto g = fakegraph::graph::from_json(seed);
+  auto previews = [&](const std::string& query, const std::string& token) {
+    std::vector<std::pair<std::string, json>> out;
+    const auto r = get(g, "/v1.0/me/chats?" + query, token);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    const json page = r.json();
+    for (const auto& c : page["value"]) out.emplace_back(c["id"], c["lastMessagePreview"]);
+    return out;
+  };
+  // Ann's view of host-f (members: Fay, Ann): Ann's history starts at 10:00:30, after Fay's
+  // message 1 (10:00:00) and before her own message 2 (10:01:00): the preview is message 2.
+  const auto ann_view = previews("$expand=lastMessagePreview", "ann");
+  REQUIRE(ann_view.size() == 2);
+  for (const auto& [id, preview] : ann_view) {
+    INFO(id);
+    REQUIRE(preview.is_object());
+    CHECK(preview["id"] == (id == "19:host-f@thread.v2" ? "2" : "4"));
+  }
+  // Only message 1 in the chat, before Ann's history: no preview for her, and no place in
+  // the preview order.
+  seed["chats"][0]["messages"].erase(1);
+  const auto h = fakegraph::graph::from_json(seed);
+  const auto r = get(h, "/v1.0/me/chats?$expand=lastMessagePreview", "ann");
+  REQUIRE(r.status == 200);
+  const json page = r.json();
+  for (const auto& c : page["value"])
+    if (c["id"] == "19:host-f@thread.v2") CHECK(c["lastMessagePreview"] == nullptr);
+  const auto ordered = get(h,
+                           "/v1.0/me/chats?$expand=lastMessagePreview&$orderby=lastMessagePreview/"
+                           "createdDateTime%20desc",
+                           "ann");
+  REQUIRE(ordered.status == 200);
+  const json ordered_page = ordered.json();
+  REQUIRE(ordered_page["value"].size() == 1);
+  CHECK(ordered_page["value"][0]["id"] == "19:host-c@thread.v2");
+  // Fay, whose history is whole, still sees message 1 as the preview.
+  const auto fay = get(h, "/v1.0/me/chats?$expand=lastMessagePreview", "fay");
+  const json fay_page = fay.json();
+  for (const auto& c : fay_page["value"])
+    if (c["id"] == "19:host-f@thread.v2") CHECK(c["lastMessagePreview"]["id"] == "1");
+}

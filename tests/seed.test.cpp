@@ -1381,7 +1381,8 @@ TEST_CASE("a big seed loads in bulk and its indexes come out ordered", "[seed]")
   }
   // The running preview is the newest message of each chat.
   for (const auto& c : w.chats) {
-    const fd::stored_message* latest = w.latest_message(c, w.next_seq);
+    const fd::stored_message* latest =
+        w.latest_message(c, w.next_seq, c.data.members.front().user_id);
     REQUIRE(latest);
     fakegraph::timestamp newest = c.messages.front().data.created;
     for (const auto& m : c.messages) newest = std::max(newest, m.data.created);

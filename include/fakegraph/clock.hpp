@@ -171,6 +171,81 @@ inline std::string format_time_seconds(timestamp t) {
 /// The month a timestamp falls in, as `YYYY-MM` (the evaluation quota's period).
 inline std::string month_of(timestamp t) { return format_time(t).substr(0, 7); }
 
+/// Parses an ISO-8601 duration of fixed length into milliseconds: `[-]P[nW][nD][T[nH][nM][n[.f]S]]`
+/// (`PT1H30M`, `P2D`, `PT0.5S`). Years and months have no fixed length and are refused, as
+/// is anything else malformed: nullopt.
+inline std::optional<std::int64_t> parse_duration(std::string_view s) {
+  bool negative = false;
+  if (!s.empty() && s.front() == '-') {
+    negative = true;
+    s.remove_prefix(1);
+  }
+  if (s.empty() || s.front() != 'P') return std::nullopt;
+  s.remove_prefix(1);
+  std::int64_t total = 0;
+  bool in_time = false, any = false;
+  std::string_view units = "WD";  // the designators still allowed, in order
+  while (!s.empty()) {
+    if (s.front() == 'T') {
+      if (in_time) return std::nullopt;
+      in_time = true;
+      units = "HMS";
+      s.remove_prefix(1);
+      if (s.empty()) return std::nullopt;  // "PT" names no time
+      continue;
+    }
+    std::int64_t whole = 0, fraction = 0, scale = 1;
+    std::size_t digits = 0;
+    while (!s.empty() && s.front() >= '0' && s.front() <= '9' && digits < 9) {
+      whole = whole * 10 + (s.front() - '0');
+      s.remove_prefix(1);
+      ++digits;
+    }
+    if (digits == 0) return std::nullopt;
+    if (!s.empty() && (s.front() == '.' || s.front() == ',')) {
+      s.remove_prefix(1);
+      std::size_t fraction_digits = 0;
+      while (!s.empty() && s.front() >= '0' && s.front() <= '9') {
+        if (fraction_digits < 3) {
+          fraction = fraction * 10 + (s.front() - '0');
+          scale *= 10;
+        }
+        s.remove_prefix(1);
+        ++fraction_digits;
+      }
+      if (fraction_digits == 0) return std::nullopt;
+    }
+    if (s.empty()) return std::nullopt;
+    const std::size_t at = units.find(s.front());
+    if (at == std::string_view::npos) return std::nullopt;
+    const char unit = s.front();
+    if (fraction != 0 && unit != 'S') return std::nullopt;  // only seconds take a fraction
+    units.remove_prefix(at + 1);
+    s.remove_prefix(1);
+    std::int64_t ms = 0;
+    switch (unit) {
+      case 'W':
+        ms = 7LL * 86400000;
+        break;
+      case 'D':
+        ms = 86400000;
+        break;
+      case 'H':
+        ms = 3600000;
+        break;
+      case 'M':
+        ms = 60000;
+        break;
+      default:
+        ms = 1000;
+    }
+    total += whole * ms + fraction * 1000 / scale;
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  return negative ? -total : total;
+}
+
 /// The .NET null date Graph writes for "never": 0001-01-01T00:00:00Z.
 inline constexpr timestamp null_date = -62135596800000;
 
@@ -197,15 +272,19 @@ class clock {
 
   timestamp now() const noexcept {
     if (fixed_) return now_;
-    const auto wall = std::chrono::duration_cast<std::chrono::milliseconds>(
-        std::chrono::system_clock::now().time_since_epoch());
-    return wall.count() + offset_;
+    return wall() + offset_;
   }
 
   /// Fixes the clock at `t`.
   void set(timestamp t) noexcept {
     now_ = t;
     fixed_ = true;
+  }
+
+  /// Runs from `t`: the clock reads `t` now and moves with real time from here on.
+  void run_from(timestamp t) noexcept {
+    offset_ = t - wall();
+    fixed_ = false;
   }
 
   /// Moves the clock forward (or back, with a negative duration).
@@ -221,6 +300,12 @@ class clock {
   bool is_fixed() const noexcept { return fixed_; }
 
  private:
+  static timestamp wall() noexcept {
+    return std::chrono::duration_cast<std::chrono::milliseconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
+
   std::atomic<bool> fixed_{false};
   std::atomic<timestamp> now_{0};
   std::atomic<timestamp> offset_{0};

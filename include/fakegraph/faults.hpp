@@ -512,6 +512,17 @@ class fault_set {
     return rules_.size();
   }
 
+  /// The ids of the rules in force, in the order they are tried.
+  std::vector<std::size_t> ids() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::vector<std::size_t> out;
+    for (const auto& r : rules_) out.push_back(r.id);
+    return out;
+  }
+
+  /// Rule `id` as it is stored. Throws `fakegraph.faults.unknown_rule`.
+  fault rule(std::size_t id) const { return find(id).rule; }
+
   /// The rules in force, in the order they are tried.
   std::vector<fault> rules() const {
     std::lock_guard<std::mutex> lock(mutex_);

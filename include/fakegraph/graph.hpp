@@ -242,7 +242,7 @@ class graph {
   response handle(const request& req) const { return dispatch(*core_, req); }
 
   /// A function with the shape of an HTTP client, for the code under test. It shares this
-  /// graph's state and stays valid after the graph object is moved.
+  /// graph's state and stays valid after the graph object is moved (and after it is gone).
   std::function<response(const request&)> transport() const {
     std::shared_ptr<detail::graph_core> core = core_;
     return [core](const request& req) { return dispatch(*core, req); };
@@ -458,8 +458,11 @@ class graph {
   }
 
  private:
+  friend class control_plane;  // shares this graph's state, as transport() does
+
   explicit graph(detail::world_state w)
       : core_(std::make_shared<detail::graph_core>(std::move(w))) {}
+  explicit graph(std::shared_ptr<detail::graph_core> core) : core_(std::move(core)) {}
 
   static std::string domain_of(const std::string& upn) {
     const std::size_t at = upn.find('@');

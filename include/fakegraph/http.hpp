@@ -185,16 +185,22 @@ inline response make_response(const call_context& ctx, int status, std::string b
   return r;
 }
 
+/// An answer without a body (204): Graph's headers, no Content-Type.
+inline response empty_response(const call_context& ctx, int status) {
+  response r = make_response(ctx, status, {});
+  for (auto it = r.headers.begin(); it != r.headers.end(); ++it)
+    if (iequals(it->first, "Content-Type")) {
+      r.headers.erase(it);
+      break;
+    }
+  return r;
+}
+
 /// The answer to a CORS preflight (`OPTIONS`, on any path): 204, every method Graph serves,
 /// the request headers the browser asked for, cached for a day. Browsers send no
 /// Authorization on a preflight, so none is needed.
 inline response preflight_response(const call_context& ctx, std::string_view requested_headers) {
-  response r = make_response(ctx, 204, {});
-  for (auto it = r.headers.begin(); it != r.headers.end(); ++it)
-    if (iequals(it->first, "Content-Type")) {  // no body, no type
-      r.headers.erase(it);
-      break;
-    }
+  response r = empty_response(ctx, 204);
   r.headers.emplace_back("Access-Control-Allow-Methods", std::string(cors_allowed_methods));
   if (!requested_headers.empty())
     r.headers.emplace_back("Access-Control-Allow-Headers", header_text(requested_headers));

@@ -387,7 +387,7 @@ inline response list_chats(const endpoint_call& call) {
     const stored_chat& c = call.world.chats[index];
     if (c.seq > as_of) continue;  // created after the walk began
     if (filter && !filter(c)) continue;
-    const stored_message* preview = call.world.latest_message(c, as_of);
+    const stored_message* preview = call.world.latest_message(c, as_of, target->id);
     if (by_preview && !preview) continue;  // Graph leaves chats without messages out
     rows.push_back({&c, preview});
   }

@@ -9,6 +9,7 @@
 #include <optional>          // std::optional
 #include <string>            // std::string
 #include <string_view>       // std::string_view
+#include <utility>           // std::pair
 #include <vector>            // std::vector
 
 #include "store.hpp"
@@ -298,17 +299,30 @@ inline token load_token(const seed_object& o) {
   return t;
 }
 
-/// Builds a world from a seed. Throws `fakegraph::error` (`fakegraph.seed.*`) naming the
-/// JSON path of the first fault; nothing is kept from a seed that fails.
-inline world_state load_seed(const nlohmann::json& seed) {
-  world_state w;
-  const seed_object root(seed, "",
-                         {"settings", "tenants", "users", "applications", "chats", "tokens"});
-  if (root.has("settings")) w.settings = load_settings(root.raw("settings"));
-  w.bulk_loading = true;
+/// What one seed or fragment added, by kind, in order (for the control plane's answer).
+struct added_ids {
+  std::vector<std::string> tenants, users, applications, chats, tokens;
+  std::vector<std::pair<std::string, std::string>> messages;  // (chat id, message id)
+};
+
+/// A seed message at `path`, checked for unknown keys.
+inline seed_object message_object(const nlohmann::json& j, std::string path) {
+  return seed_object(j, std::move(path),
+                     {"id", "from", "createdDateTime", "lastModifiedDateTime", "lastEditedDateTime",
+                      "deletedDateTime", "messageType", "importance", "subject", "body",
+                      "attachments", "mentions", "reactions", "messageHistory", "eventDetail"});
+}
+
+/// Adds the entity sections of `root` (tenants, users, applications, chats with members and
+/// messages, tokens) to `w`, in that order, recording what it made in `ids` when given. `now`
+/// is the graph's clock, for defaults. Callers set bulk loading around it. Throws
+/// `fakegraph::error` naming the JSON path of a fault.
+inline void add_sections(world_state& w, const seed_object& root, timestamp now,
+                         added_ids* ids = nullptr) {
   for (const auto& [path, j] : root.array("tenants")) {
     const seed_object o(*j, path, {"id", "displayName"});
     add_tenant(w, {o.string("id"), o.string("displayName")}, {"seed", path});
+    if (ids) ids->tenants.push_back(w.tenants.back().id);
   }
   for (const auto& [path, j] : root.array("users")) {
     const seed_object o(*j, path,
@@ -317,6 +331,7 @@ inline world_state load_seed(const nlohmann::json& seed) {
              {o.string("id"), o.string("tenantId"), o.string("userPrincipalName"),
               o.string("displayName"), o.string("mail"), o.strings("licenses")},
              {"seed", path});
+    if (ids) ids->users.push_back(w.users.back().id);
   }
   for (const auto& [path, j] : root.array("applications")) {
     const seed_object o(*j, path, {"appId", "tenantId", "displayName", "billing"});
@@ -324,9 +339,8 @@ inline world_state load_seed(const nlohmann::json& seed) {
                     {o.string("appId"), o.string("tenantId"), o.string("displayName"),
                      o.boolean("billing", false)},
                     {"seed", path});
+    if (ids) ids->applications.push_back(w.applications.back().app_id);
   }
-  // Defaults read the graph's clock: settings.now when fixed, else the wall clock.
-  const timestamp now = w.settings.now ? *w.settings.now : fakegraph::clock().now();
   for (const auto& [path, j] : root.array("chats")) {
     const seed_object o(
         *j, path,
@@ -336,13 +350,7 @@ inline world_state load_seed(const nlohmann::json& seed) {
     const auto messages = o.array("messages");
     std::vector<seed_object> message_objects;
     message_objects.reserve(messages.size());
-    for (const auto& [mpath, m] : messages)
-      message_objects.emplace_back(
-          *m, mpath,
-          std::initializer_list<std::string_view>{
-              "id", "from", "createdDateTime", "lastModifiedDateTime", "lastEditedDateTime",
-              "deletedDateTime", "messageType", "importance", "subject", "body", "attachments",
-              "mentions", "reactions", "messageHistory", "eventDetail"});
+    for (const auto& [mpath, m] : messages) message_objects.push_back(message_object(*m, mpath));
     // Default times: the chat starts with its first message, or at the graph's "now".
     if (const auto t = o.time("createdDateTime")) {
       c.created = *t;
@@ -361,9 +369,12 @@ inline world_state load_seed(const nlohmann::json& seed) {
            "lastUpdatedDateTime is before createdDateTime");
     const std::uint32_t ci = add_chat(w, std::move(c), {"seed", path});
     const std::string chat_id = w.chats[ci].data.id;
+    if (ids) ids->chats.push_back(chat_id);
     for (std::size_t i = 0; i < message_objects.size(); ++i) {
       chat_message msg = load_message(message_objects[i], w.chats[ci].data, i);
-      add_message(w, chat_id, std::move(msg), {"seed", message_objects[i].path()});
+      const message_ref ref =
+          add_message(w, chat_id, std::move(msg), {"seed", message_objects[i].path()});
+      if (ids) ids->messages.emplace_back(chat_id, w.message(ref).data.id);
     }
   }
   for (const auto& [path, j] : root.array("tokens")) {
@@ -371,12 +382,60 @@ inline world_state load_seed(const nlohmann::json& seed) {
         *j, path,
         {"token", "user", "application", "personalAccount", "scopes", "roles", "expiresDateTime"});
     add_token(w, load_token(o), {"seed", path});
+    if (ids) ids->tokens.push_back(o.string("token"));
   }
+}
+
+/// Builds a world from a seed. Throws `fakegraph::error` (`fakegraph.seed.*`) naming the
+/// JSON path of the first fault; nothing is kept from a seed that fails.
+inline world_state load_seed(const nlohmann::json& seed) {
+  world_state w;
+  const seed_object root(seed, "",
+                         {"settings", "tenants", "users", "applications", "chats", "tokens"});
+  if (root.has("settings")) w.settings = load_settings(root.raw("settings"));
+  w.bulk_loading = true;
+  // Defaults read the graph's clock: settings.now when fixed, else the wall clock.
+  const timestamp now = w.settings.now ? *w.settings.now : fakegraph::clock().now();
+  add_sections(w, root, now);
   finish_bulk_load(w);
   return w;
 }
 
-/// Reads a whole file (C stdio: no iostreams in core headers).
+/// Adds a fragment to a world, all or nothing: the seed's entity sections, and `messages`
+/// (`[{"chatId": "…", …a seed message}]`) for chats that exist. A message without a time
+/// is created at `now`, after the chat's newest message. `w` is unchanged when it throws.
+inline added_ids add_fragment(world_state& w, const nlohmann::json& fragment, timestamp now) {
+  const seed_object root(fragment, "",
+                         {"tenants", "users", "applications", "chats", "tokens", "messages"});
+  world_state next = w;
+  next.bulk_loading = true;
+  added_ids ids;
+  add_sections(next, root, now, &ids);
+  for (const auto& [path, j] : root.array("messages")) {
+    if (!j->is_object()) fail("seed", "bad_type", path, "expected an object with a chatId");
+    nlohmann::json body = *j;
+    const auto chat_id = body.find("chatId");
+    if (chat_id == body.end() || !chat_id->is_string())
+      fail("seed", "missing_field", path + ".chatId", "the id of an existing chat is required");
+    const std::string id = chat_id->get<std::string>();
+    body.erase("chatId");
+    const seed_object o = message_object(body, path);
+    const stored_chat* sc = next.find_chat(id);
+    if (!sc) fail("seed", "unknown_chat", path + ".chatId", "unknown chat '" + id + "'");
+    chat_message msg = load_message(o, sc->data, 0);
+    if (!seeded_message_time(o)) {
+      msg.created = now;
+      if (!sc->messages.empty())
+        msg.created = std::max(now, sc->messages[sc->latest.back()].data.created + 1);
+    }
+    const message_ref ref = add_message(next, id, std::move(msg), {"seed", path});
+    ids.messages.emplace_back(id, next.message(ref).data.id);
+  }
+  finish_bulk_load(next);
+  w = std::move(next);
+  return ids;
+}
+
 inline std::string read_file(const std::string& path) {
   std::FILE* f = std::fopen(path.c_str(), "rb");
   if (!f) fail("seed", "no_file", path, "cannot open the seed file");

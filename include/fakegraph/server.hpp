@@ -9,6 +9,7 @@
 //   /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1
 #pragma once
 
+#include <fakegraph/control.hpp>
 #include <fakegraph/fakegraph.hpp>
 
 #include <httplib.h>
@@ -32,6 +33,7 @@
 #include <functional>          // std::function
 #include <memory>              // std::unique_ptr, std::make_unique
 #include <mutex>               // std::mutex, std::lock_guard, std::unique_lock
+#include <optional>            // std::optional
 #include <ostream>             // std::ostream, std::flush
 #include <random>              // std::random_device (request ids of httplib-level errors)
 #include <stdexcept>           // std::runtime_error
@@ -57,6 +59,13 @@ struct server_options {
   /// Worker threads. A keep-alive connection holds one worker while it stays open, so
   /// this is also how many clients can be served at once. 0: max(16, 4 x cores).
   std::size_t threads = 0;
+  /// The control plane (`/_fakegraph/`, see control.hpp) of a server made from a graph: on
+  /// when bound to a loopback address, or anywhere with an admin_token; false: off.
+  bool admin = true;
+  /// When set, control-plane calls must carry `Authorization: Bearer <admin_token>`.
+  std::string admin_token;
+  /// After a control-plane reset, the clock runs from the seed's time instead of standing.
+  bool clock_running = false;
 };
 
 namespace detail {
@@ -172,8 +181,16 @@ inline std::string_view status_code_name(int status) noexcept {
   }
 }
 
+// 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach.
+inline bool is_loopback_host(std::string_view host) noexcept {
+  return host.rfind("127.", 0) == 0 || host == "::1" || host == "[::1]" ||
+         iequals(host, "localhost");
+}
+
 struct server_state {
   std::function<response(const request&)> handle;
+  std::unique_ptr<control_plane> control;  // null: no control plane
+  std::string admin_token;
   std::function<void(const std::string&)> log;
   std::unique_ptr<httplib::Server> http;
   std::string scheme;
@@ -193,10 +210,13 @@ struct server_state {
   std::atomic<std::uint64_t> id_counter{0};
 
   call_context error_context(const httplib::Request& req) {
+    return error_context_of(req.get_header_value("client-request-id"));
+  }
+  call_context error_context_of(const std::string& client_request_id) {
     call_context ctx;
     const std::uint64_t n = id_counter.fetch_add(1, std::memory_order_relaxed);
     ctx.request_id = make_guid(splitmix64(id_seed + 2 * n), splitmix64(id_seed + 2 * n + 1));
-    ctx.client_request_id = header_text(req.get_header_value("client-request-id"));
+    ctx.client_request_id = header_text(client_request_id);
     if (ctx.client_request_id.empty()) ctx.client_request_id = ctx.request_id;
     ctx.now = std::chrono::duration_cast<std::chrono::milliseconds>(
                   std::chrono::system_clock::now().time_since_epoch())
@@ -244,10 +264,27 @@ struct server_state {
   // leaves the answer alone (it would otherwise take it for a request httplib refused).
   static constexpr const char* handler_answer_tag = "X-Fakegraph-Handler-Answer";
 
+  // A control-plane call (or null): Graph routes never see `/_fakegraph/`, and Graph tokens
+  // never open it.
+  std::optional<response> control_answer(const request& in) {
+    if (!control || !control_plane::owns(split_url(in.url).path)) return std::nullopt;
+    if (!admin_token.empty() && in.header("Authorization") != "Bearer " + admin_token) {
+      call_context ctx = error_context_of(in.header("client-request-id"));
+      return graph_error(ctx, 401, "InvalidAuthenticationToken",
+                         "The control plane needs 'Authorization: Bearer <the --admin-token "
+                         "the server was started with>'.");
+    }
+    return control->handle(in);
+  }
+
   void serve(const httplib::Request& req, httplib::Response& res) {
     const auto start = std::chrono::steady_clock::now();
     try {
-      to_httplib_response(handle(to_graph_request(req, scheme, make_authority(host, port))), res);
+      const request in = to_graph_request(req, scheme, make_authority(host, port));
+      if (auto answer = control_answer(in))
+        to_httplib_response(*answer, res);
+      else
+        to_httplib_response(handle(in), res);
     } catch (...) {
       // The last guard: the graph answers Graph's failures itself, so anything thrown here
       // is a bug in the fake (or memory ran out). Log it, answer Graph's 500, live on.
@@ -280,7 +317,7 @@ class server {
   using handler = std::function<response(const request&)>;
 
   explicit server(const graph& g, server_options options = {})
-      : server(g.transport(), std::move(options)) {}
+      : server(g.transport(), std::move(options), control_plane_for(g, options)) {}
 
   /// Serves any handler with fakegraph's request/response shapes (a graph's transport, or
   /// a wrapper around one that records or alters traffic).
@@ -288,8 +325,42 @@ class server {
   /// pair, [fakegraph.server.tls] for an unusable certificate or key,
   /// [fakegraph.server.bind] when the address cannot be bound (busy port, unknown host).
   explicit server(handler h, server_options options = {})
+      : server(std::move(h), std::move(options), nullptr) {}
+
+  server(server&&) noexcept = default;
+  server& operator=(server&& other) noexcept {
+    if (this != &other) {
+      stop();
+      state_ = std::move(other.state_);
+    }
+    return *this;
+  }
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+  ~server() { stop(); }
+
+  /// Whether `/_fakegraph/` answers (see server_options::admin).
+  bool control_plane_on() const noexcept { return state_ && state_->control != nullptr; }
+
+  /// Whether options give a server made from a graph its control plane: asked for, and on
+  /// loopback or behind an admin token.
+  static bool control_plane_allowed(const server_options& options) {
+    return options.admin &&
+           (detail::is_loopback_host(options.host) || !options.admin_token.empty());
+  }
+
+ private:
+  static std::unique_ptr<control_plane> control_plane_for(const graph& g,
+                                                          const server_options& options) {
+    if (!control_plane_allowed(options)) return nullptr;
+    return std::make_unique<control_plane>(g, control_options{options.clock_running});
+  }
+
+  server(handler h, server_options options, std::unique_ptr<control_plane> control)
       : state_(std::make_unique<detail::server_state>()) {
     auto& s = *state_;
+    s.control = std::move(control);
+    s.admin_token = options.admin_token;
     if (!h) throw error("fakegraph.server.options", "the handler is empty");
     if (options.port < 0 || options.port > 65535)
       throw error("fakegraph.server.options",
@@ -343,18 +414,7 @@ class server {
     }
   }
 
-  server(server&&) noexcept = default;
-  server& operator=(server&& other) noexcept {
-    if (this != &other) {
-      stop();
-      state_ = std::move(other.state_);
-    }
-    return *this;
-  }
-  server(const server&) = delete;
-  server& operator=(const server&) = delete;
-  ~server() { stop(); }
-
+ public:
   /// The bound port (the real one when 0 was asked for).
   int port() const noexcept { return state_ ? state_->port : 0; }
   /// The bound host, as given.
@@ -480,7 +540,8 @@ namespace detail {
 
 inline constexpr std::string_view server_usage =
     R"(Usage: fakegraph-server [--data FILE] [--host HOST] [--port N]
-                        [--tls-cert FILE --tls-key FILE]
+                        [--tls-cert FILE --tls-key FILE] [--clock running|fixed]
+                        [--admin-token TOKEN | --no-admin]
 
 Serves fakegraph, an in-memory fake of Microsoft Graph's Teams chat API (List chats,
 chats: getAllMessages), over HTTP or HTTPS.
@@ -493,6 +554,13 @@ Options:
   --port N          port to bind, 0 picks a free one (default 8080)
   --tls-cert FILE   PEM certificate: serve HTTPS instead of HTTP (needs --tls-key)
   --tls-key FILE    PEM private key of --tls-cert
+  --clock MODE      running (default): the clock starts at the seed's settings.now (or
+                    the wall clock) and moves with real time; fixed: it stands still
+                    unless the control plane moves it
+  --admin-token T   the control plane (/_fakegraph/: reset, clock, journal, faults,
+                    snapshots, coverage) requires 'Authorization: Bearer T'; without it
+                    the plane is open on a loopback address and off on any other
+  --no-admin        no control plane
   -h, --help        print this help and exit
 
 Once it accepts connections it prints one line to stdout,
@@ -509,6 +577,10 @@ HTTPS for local use: make a self-signed certificate for localhost and 127.0.0.1,
 then
   fakegraph-server --tls-cert cert.pem --tls-key key.pem
   curl --cacert cert.pem -H 'Authorization: Bearer adele-read' https://127.0.0.1:8080/v1.0/me/chats
+
+Control plane, from any language (JSON in and out; see the README):
+  curl -X POST http://127.0.0.1:8080/_fakegraph/reset
+  curl -d '{"advance": "PT1H"}' http://127.0.0.1:8080/_fakegraph/clock
 )";
 
 // A bad command line: the message is for the person who typed it.
@@ -519,6 +591,7 @@ struct usage_error : std::runtime_error {
 struct server_command_line {
   bool help = false;
   std::string data;
+  bool clock_running = true;
   server_options options;
 };
 
@@ -539,8 +612,13 @@ inline server_command_line parse_server_command_line(int argc, char** argv) {
       arg.resize(eq);
       has_value = true;
     }
+    if (arg == "--no-admin" && !has_value) {
+      cmd.options.admin = false;
+      continue;
+    }
     const bool known = arg == "--data" || arg == "--host" || arg == "--port" ||
-                       arg == "--tls-cert" || arg == "--tls-key";
+                       arg == "--tls-cert" || arg == "--tls-key" || arg == "--clock" ||
+                       arg == "--admin-token";
     if (!known) throw usage_error("unknown option '" + arg + "'");
     if (!has_value) {
       if (i + 1 >= argc) throw usage_error("option '" + arg + "' needs a value");
@@ -562,10 +640,20 @@ inline server_command_line parse_server_command_line(int argc, char** argv) {
       cmd.options.port = static_cast<int>(port);
     } else if (arg == "--tls-cert") {
       cmd.options.tls_cert = value;
+    } else if (arg == "--clock") {
+      if (value != "running" && value != "fixed")
+        throw usage_error("--clock takes running or fixed, not '" + value + "'");
+      cmd.clock_running = value == "running";
+    } else if (arg == "--admin-token") {
+      if (value.empty()) throw usage_error("--admin-token needs a token");
+      cmd.options.admin_token = value;
     } else {
       cmd.options.tls_key = value;
     }
   }
+  if (!cmd.options.admin && !cmd.options.admin_token.empty())
+    throw usage_error("--admin-token and --no-admin do not go together");
+  cmd.options.clock_running = cmd.clock_running;
   if (!cmd.help && cmd.options.tls_cert.empty() != cmd.options.tls_key.empty())
     throw usage_error("--tls-cert and --tls-key go together");
   return cmd;
@@ -647,6 +735,12 @@ inline int server_main(int argc, char** argv, std::ostream& out, std::ostream& e
     return 1;
   }
 
+  // The clock: running from the seed's time (or the wall clock), or standing still.
+  if (cmd.clock_running)
+    world->clock().run_from(world->clock().now());
+  else
+    world->clock().set(world->clock().now());
+
   // Over HTTP a delay fault is real latency: the worker sleeps before it answers.
   world->on_delay([](std::chrono::milliseconds d) { std::this_thread::sleep_for(d); });
 
@@ -656,6 +750,7 @@ inline int server_main(int argc, char** argv, std::ostream& out, std::ostream& e
     err << line << '\n' << std::flush;
   };
 
+  const bool admin_asked = cmd.options.admin;
   std::unique_ptr<server> srv;
   try {
     srv = std::make_unique<server>(*world, std::move(cmd.options));
@@ -663,7 +758,11 @@ inline int server_main(int argc, char** argv, std::ostream& out, std::ostream& e
     err << program << e.what() << "\n" << std::flush;
     return 1;
   }
-  out << "fakegraph listening on " << srv->base_url() << std::endl;
+  const bool admin_refused = admin_asked && !srv->control_plane_on();
+  out << "fakegraph listening on " << srv->base_url()
+      << (admin_refused ? " (control plane off: not on a loopback address and no --admin-token)"
+                        : "")
+      << std::endl;
 
   int status = 0;
   for (;;) {

@@ -170,14 +170,20 @@ struct world_state {
     return it == messages_of_user.end() ? none : it->second;
   }
 
-  /// The newest message of a chat among those stored no later than `as_of` (a seq),
-  /// or none. Lets a paged walk order by preview time as of its first page.
-  const stored_message* latest_message(const stored_chat& c, std::uint64_t as_of) const {
+  /// The newest message of a chat among those stored no later than `as_of` (a seq), as
+  /// `viewer` sees it: none when it is older than the viewer's visibleHistoryStartDateTime
+  /// (then every message is, and the member sees none). Lets a paged walk order by preview
+  /// time as of its first page.
+  const stored_message* latest_message(const stored_chat& c, std::uint64_t as_of,
+                                       std::string_view viewer) const {
     auto it = std::upper_bound(c.messages.begin(), c.messages.end(), as_of,
                                [](std::uint64_t s, const stored_message& m) { return s < m.seq; });
     if (it == c.messages.begin()) return nullptr;
     const auto n = static_cast<std::size_t>(it - c.messages.begin());
-    return &c.messages[c.latest[n - 1]];
+    const stored_message* newest = &c.messages[c.latest[n - 1]];
+    const chat_member* member = member_of(c.data, viewer);
+    if (member && newest->data.created < member->visible_history_start) return nullptr;
+    return newest;
   }
 
   /// The getAllMessages order: createdDateTime, then chat id, then message id.

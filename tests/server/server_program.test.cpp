@@ -102,6 +102,41 @@ TEST_CASE("fakegraph-server --help", "[server][program]") {
                               "subjectAltName=DNS:localhost,IP:127.0.0.1\n"));
 }
 
+TEST_CASE("fakegraph-server: the clock runs unless --clock fixed; --no-admin turns the plane off",
+          "[server][program][control]") {
+  struct mode {
+    std::vector<std::string> args;
+    int clock_status;  // GET /_fakegraph/clock
+    bool running;
+  };
+  const auto m = GENERATE(values<mode>({{{}, 200, true},
+                                        {{"--clock", "running"}, 200, true},
+                                        {{"--clock=fixed"}, 200, false},
+                                        {{"--no-admin"}, 400, true}}));
+  std::vector<std::string> args = {"--data", fakegraph_test::data_file(), "--port", "0"};
+  args.insert(args.end(), m.args.begin(), m.args.end());
+  child_process child(program(args));
+  const auto line = child.first_stdout_line(patience);
+  REQUIRE(line);
+  CHECK(line->find("control plane off") == std::string::npos);  // loopback: never refused
+  const int port = ready_port(*line);
+  REQUIRE(port > 0);
+  httplib::Client client("127.0.0.1", port);
+  const auto res = client.Get("/_fakegraph/clock");
+  REQUIRE(res);
+  CHECK(res->status == m.clock_status);
+  if (m.clock_status == 200) {
+    const json clock = json::parse(res->body);
+    CHECK(clock["running"] == m.running);
+    // The seed's settings.now is where the clock starts, running or not.
+    CHECK(clock["now"].get<std::string>().rfind("2026-11-01T12:00:0", 0) == 0);
+  }
+  child.send_signal(SIGTERM);
+  const auto status = child.wait(patience);
+  REQUIRE(status);
+  CHECK(*status == 0);
+}
+
 TEST_CASE("fakegraph-server refuses bad flags with status 2 and says why", "[server][program]") {
   struct bad_case {
     std::vector<std::string> args;
@@ -116,6 +151,9 @@ TEST_CASE("fakegraph-server refuses bad flags with status 2 and says why", "[ser
       {{"--tls-cert", "cert.pem"}, "--tls-cert and --tls-key go together"},
       {{"--data="}, "--data needs a file name"},
       {{"stray"}, "unknown option 'stray'"},
+      {{"--clock", "slow"}, "--clock takes running or fixed, not 'slow'"},
+      {{"--admin-token="}, "--admin-token needs a token"},
+      {{"--admin-token", "t", "--no-admin"}, "--admin-token and --no-admin do not go together"},
   }));
   INFO(c.message);
   child_process child(program(c.args));

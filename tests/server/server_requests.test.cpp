@@ -194,6 +194,72 @@ TEST_CASE("a browser's CORS preflight and answers are served as Graph serves the
              fakegraph_test::contains_substring("client-request-id"));
 }
 
+TEST_CASE("the control plane over HTTP: on for loopback, behind an admin token, or off",
+          "[server][control]") {
+  const auto g = contoso();
+  SECTION("on for a loopback address; Graph routes never see it") {
+    fakegraph::server srv(g);
+    CHECK(srv.control_plane_on());
+    httplib::Client client(srv.host(), srv.port());
+    const auto clock = client.Get("/_fakegraph/clock");
+    REQUIRE(clock);
+    CHECK(clock->status == 200);
+    CHECK(json::parse(clock->body) == json({{"now", "2026-11-01T12:00:00Z"}, {"running", false}}));
+    const auto advanced =
+        client.Post("/_fakegraph/clock", R"({"advance": "PT2H"})", "application/json");
+    REQUIRE(advanced);
+    CHECK(json::parse(advanced->body)["now"] == "2026-11-01T14:00:00Z");
+    REQUIRE(client.Get("/v1.0/me/chats", adele));
+    const auto journal = client.Get("/_fakegraph/journal");
+    REQUIRE(journal);
+    CHECK(json::parse(journal->body)["value"].size() == 1);  // its own calls are not in it
+    const auto reset = client.Post("/_fakegraph/reset");
+    REQUIRE(reset);
+    CHECK(reset->status == 204);
+    CHECK(reset->get_header_value("Access-Control-Allow-Origin") == "*");
+  }
+  SECTION("an admin token: required, and Graph tokens never open it") {
+    fakegraph::server_options options;
+    options.admin_token = "s3cret";
+    fakegraph::server srv(g, options);
+    httplib::Client client(srv.host(), srv.port());
+    for (const httplib::Headers& headers :
+         {httplib::Headers{}, httplib::Headers{{"Authorization", "Bearer adele-read"}},
+          httplib::Headers{{"Authorization", "Bearer s3cret-not"}}}) {
+      const auto refused = client.Post("/_fakegraph/reset", headers, "", "application/json");
+      REQUIRE(refused);
+      CHECK(refused->status == 401);
+      CHECK(json::parse(refused->body)["error"]["code"] == "InvalidAuthenticationToken");
+    }
+    const auto allowed =
+        client.Post("/_fakegraph/reset", {{"Authorization", "Bearer s3cret"}}, "", "text/plain");
+    REQUIRE(allowed);
+    CHECK(allowed->status == 204);
+  }
+  SECTION("off: /_fakegraph/ is an unknown Graph segment") {
+    fakegraph::server_options options;
+    options.admin = false;
+    fakegraph::server srv(g, options);
+    CHECK_FALSE(srv.control_plane_on());
+    httplib::Client client(srv.host(), srv.port());
+    const auto res = client.Post("/_fakegraph/reset");
+    REQUIRE(res);
+    CHECK(res->status == 400);
+  }
+  SECTION("another address needs a token (decided before binding)") {
+    fakegraph::server_options options;
+    options.host = "0.0.0.0";
+    CHECK_FALSE(fakegraph::server::control_plane_allowed(options));
+    options.admin_token = "t";
+    CHECK(fakegraph::server::control_plane_allowed(options));
+    for (const char* loopback : {"127.0.0.1", "127.1.2.3", "::1", "localhost"}) {
+      options.host = loopback;
+      options.admin_token.clear();
+      CHECK(fakegraph::server::control_plane_allowed(options));
+    }
+  }
+}
+
 TEST_CASE("methods httplib does not route (TRACE, CONNECT) still reach the graph", "[server]") {
   const auto g = contoso();
   fakegraph::server srv(g);
