@@ -271,7 +271,8 @@ TEST_CASE("Builder: a token that expires on the graph's clock", "[builder][clock
   CHECK(r.json()["error"]["message"] == "Access token has expired or is not yet valid.");
 }
 
-TEST_CASE("Builder: calls on a live graph while other threads read it", "[builder][threads]") {
+TEST_CASE("Builder: calls on a live graph while other threads read it",
+          "[builder][threads][concurrency]") {
   auto g =
       fakegraph::graph::with_users({"adele@contoso.com", "megan@contoso.com", "alex@contoso.com"});
   const std::string one = g.add_chat({"adele@contoso.com", "megan@contoso.com"});

@@ -250,7 +250,7 @@ TEST_CASE("a default clock follows the wall clock, and advance offsets it", "[cl
   CHECK(c.now() == graph_doc_example);
 }
 
-TEST_CASE("advance is safe from many threads: no step is lost", "[clock]") {
+TEST_CASE("advance is safe from many threads: no step is lost", "[clock][concurrency]") {
   constexpr int threads = 8;
   constexpr int steps = 2000;
   auto hammer = [](fakegraph::clock& c) {

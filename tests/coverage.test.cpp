@@ -117,7 +117,7 @@ TEST_CASE("Coverage: a printable report, JSON, merging and clearing", "[coverage
                                     0) == 0);
 }
 
-TEST_CASE("Coverage: concurrent callers are all counted", "[coverage][threads]") {
+TEST_CASE("Coverage: concurrent callers are all counted", "[coverage][threads][concurrency]") {
   auto g = fakegraph::graph::from_file(contoso);
   std::vector<std::thread> pool;
   for (int t = 0; t < 4; ++t)

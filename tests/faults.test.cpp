@@ -397,7 +397,8 @@ TEST_CASE("Faults: seed errors name the JSON path", "[faults][seed]") {
         }) == "fakegraph.seed.bad_type");
 }
 
-TEST_CASE("Faults: concurrent callers hit each schedule exactly", "[faults][threads]") {
+TEST_CASE("Faults: concurrent callers hit each schedule exactly",
+          "[faults][threads][concurrency]") {
   auto g = fakegraph::graph::from_file(contoso);
   const auto nth = g.faults().add(fault::http_error(418, "Nth").token("adele-read").nth(137));
   const auto every = g.faults().add(fault::http_error(419, "Every").token("megan-read").every(10));

@@ -171,7 +171,8 @@ TEST_CASE("getAllMessages evaluation quota of the default world: exactly 500 mes
         32);
 }
 
-TEST_CASE("getAllMessages evaluation quota holds under concurrent callers", "[getAllMessages]") {
+TEST_CASE("getAllMessages evaluation quota holds under concurrent callers",
+          "[getAllMessages][concurrency]") {
   const auto g = fakegraph::graph::from_json(small_world(40, {{"evaluationQuota", 101}}));
   std::atomic<std::size_t> received{0};
   std::atomic<int> refused{0}, failed{0};

@@ -162,7 +162,8 @@ TEST_CASE("getAllMessages refuses tampered and foreign skiptokens", "[getAllMess
   }
 }
 
-TEST_CASE("getAllMessages paging holds while other threads add messages", "[getAllMessages]") {
+TEST_CASE("getAllMessages paging holds while other threads add messages",
+          "[getAllMessages][concurrency]") {
   const json seed = small_world(200);
   auto g = fakegraph::graph::from_json(seed);
   const auto original =

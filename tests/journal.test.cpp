@@ -172,7 +172,8 @@ TEST_CASE("Journal: bounded by entries and by body bytes, can be switched off", 
   CHECK(j.last()->sequence == 14);
 }
 
-TEST_CASE("Journal: concurrent callers each get one whole entry", "[journal][threads]") {
+TEST_CASE("Journal: concurrent callers each get one whole entry",
+          "[journal][threads][concurrency]") {
   auto g = fakegraph::graph::from_file(contoso);
   constexpr int threads = 4;
   constexpr int per_thread = 200;

@@ -523,7 +523,8 @@ TEST_CASE("Paging: writes between pages neither repeat nor drop a chat, in eithe
   CHECK(walked == expected);
 }
 
-TEST_CASE("Paging: walks stay exact while other threads add chats and messages", "[paging]") {
+TEST_CASE("Paging: walks stay exact while other threads add chats and messages",
+          "[paging][concurrency]") {
   const json seed = paging_seed(30);
   auto g = fakegraph::graph::from_json(seed);
   std::vector<std::string> seeded, seeded_with_message;

@@ -199,7 +199,8 @@ TEST_CASE("Throttling: from the seed's settings.throttling", "[throttling][seed]
   CHECK(refused(true).rfind("[fakegraph.seed.bad_type] settings.throttling:", 0) == 0);
 }
 
-TEST_CASE("Throttling: concurrent callers share one window exactly", "[throttling][threads]") {
+TEST_CASE("Throttling: concurrent callers share one window exactly",
+          "[throttling][threads][concurrency]") {
   auto g = crowd();
   g.enable_throttling();
   constexpr int threads = 4;

@@ -54,7 +54,7 @@ TEST_CASE("a server is ready when constructed and can be started and stopped 100
 }
 
 TEST_CASE("stop() is idempotent, safe from several threads, and the destructor after it",
-          "[server]") {
+          "[server][concurrency]") {
   fakegraph::server srv(echo_url);
   std::vector<std::thread> stoppers;
   for (int i = 0; i < 4; ++i) stoppers.emplace_back([&srv] { srv.stop(); });

@@ -16,7 +16,7 @@
 using nlohmann::json;
 
 TEST_CASE("8 concurrent keep-alive clients, 20,000 requests: every answer right",
-          "[server][load]") {
+          "[server][load][concurrency]") {
   constexpr int clients = 8;
   constexpr int per_client = 2500;
   constexpr int adele_chats = 7;  // data/README.md
