@@ -102,7 +102,7 @@ TEST_CASE("fakegraph-server --help", "[server][program]") {
                               "subjectAltName=DNS:localhost,IP:127.0.0.1\n"));
 }
 
-TEST_CASE("fakegraph-server: the clock runs unless --clock fixed; --no-admin turns the plane off",
+TEST_CASE("fakegraph-server: the clock runs unless --clock fixed, --no-admin turns the plane off",
           "[server][program][control]") {
   struct mode {
     std::vector<std::string> args;

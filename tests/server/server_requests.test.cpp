@@ -366,7 +366,7 @@ TEST_CASE("a handler's own empty-bodied error goes out unchanged", "[server]") {
   CHECK(reply.find("X-Fakegraph-Handler-Answer") == std::string::npos);
 }
 
-TEST_CASE("whatever escapes a handler is logged and answered with Graph's 500; the server lives on",
+TEST_CASE("whatever escapes a handler is logged and answered with Graph's 500, the server lives on",
           "[server]") {
   std::mutex m;
   std::vector<std::string> lines;
