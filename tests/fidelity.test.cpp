@@ -434,8 +434,7 @@ TEST_CASE("Fidelity: a preview honours the listed member's visibleHistoryStartDa
   REQUIRE(ordered_page["value"].size() == 1);
   CHECK(ordered_page["value"][0]["id"] == "19:host-c@thread.v2");
   // Fay, whose history is whole, still sees message 1 as the preview.
-  const auto fay = get(h, "/v1.0/me/chats?$expand=lastMessagePreview", "fay");
-  const json fay_page = fay.json();
+  const json fay_page = get(h, "/v1.0/me/chats?$expand=lastMessagePreview", "fay").json();
   for (const auto& c : fay_page["value"])
     if (c["id"] == "19:host-f@thread.v2") CHECK(c["lastMessagePreview"]["id"] == "1");
 }
