@@ -316,8 +316,10 @@ class server {
  public:
   using handler = std::function<response(const request&)>;
 
+  // `options` is copied, not moved: the order in which the arguments are evaluated is
+  // unspecified, and control_plane_for reads it.
   explicit server(const graph& g, server_options options = {})
-      : server(g.transport(), std::move(options), control_plane_for(g, options)) {}
+      : server(g.transport(), options, control_plane_for(g, options)) {}
 
   /// Serves any handler with fakegraph's request/response shapes (a graph's transport, or
   /// a wrapper around one that records or alters traffic).
