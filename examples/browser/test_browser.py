@@ -132,10 +132,7 @@ class BrowserTest(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        exit_code = cls.server.stop()
-        if exit_code != 0:
-            raise AssertionError("fakegraph-server exited with %s on SIGTERM; its log:\n%s"
-                                 % (exit_code, cls.server.failure_log))
+        cls.server.stop_cleanly()
 
     def setUp(self):
         self.assertEqual(self.server.control("POST", "/reset")[0], 204)

@@ -84,6 +84,13 @@ class FakegraphServer:
             self._log = None
         return None if self.process is None else self.process.returncode
 
+    def stop_cleanly(self):
+        """stop(), raising AssertionError with the server's log unless it exited 0."""
+        exit_code = self.stop()
+        if exit_code != 0:
+            raise AssertionError("fakegraph-server exited with %s on SIGTERM; its log:\n%s"
+                                 % (exit_code, self.failure_log))
+
     def __enter__(self):
         return self.start()
 

@@ -59,10 +59,7 @@ class ServerTestCase(unittest.TestCase):
 
     @classmethod
     def tearDownClass(cls):
-        exit_code = cls.server.stop()
-        if exit_code != 0:
-            raise AssertionError("fakegraph-server exited with %s on SIGTERM; its log:\n%s"
-                                 % (exit_code, cls.server.failure_log))
+        cls.server.stop_cleanly()
 
     def setUp(self):
         status, _, _ = self.server.control("POST", "/reset")
