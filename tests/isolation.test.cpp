@@ -702,7 +702,8 @@ struct world_run {
       return;
     }
     ++counts.replays_continued;
-    for (const auto& item : json::parse(r.body).at("value"))
+    const json page = json::parse(r.body);  // a range-for over a temporary's member dangles
+    for (const auto& item : page.at("value"))
       if (!visible(item)) problem(where + item.dump() + " is not the owner's to see");
   }
 
