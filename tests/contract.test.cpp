@@ -6,9 +6,11 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <string>   // std::string
-#include <utility>  // std::pair
-#include <vector>   // std::vector
+#include <cstdint>   // std::int64_t
+#include <optional>  // std::optional
+#include <string>    // std::string
+#include <utility>   // std::pair
+#include <vector>    // std::vector
 
 using nlohmann::json;
 
@@ -64,4 +66,62 @@ TEST_CASE("Contract: text made in code that is not UTF-8 is written as U+FFFD", 
       g.handle({"GET", "/v1.0/me/chats", {{"Authorization", "Bearer adele@contoso.com"}}});
   REQUIRE(r.status == 200);
   CHECK(json::parse(r.body)["value"][0]["topic"] == "bad " + fffd + " topic");
+}
+
+TEST_CASE("Contract: the json_writer writes strings byte for byte as nlohmann does", "[contract]") {
+  using fakegraph::detail::json_string;
+  using fakegraph::detail::valid_utf8;
+  std::vector<std::string> valid = {"",
+                                    "plain",
+                                    "quote \" and \\ backslash",
+                                    "é € 😀",
+                                    "tab\there",
+                                    "line\nbreak\r\n",
+                                    "\b\f\x01\x1f",
+                                    "del \x7f",
+                                    std::string("nul\0in", 6),
+                                    "/slash/"};
+  for (int b = 0; b < 0x80; ++b) valid.emplace_back(1, static_cast<char>(b));
+  for (const auto& s : valid) {
+    CAPTURE(s);
+    CHECK(json_string(s) == json(s).dump());
+  }
+  // Invalid UTF-8 is written as its valid_utf8() form would be.
+  for (const std::string s : {"\xFF", "a\x80z", "\xC3", "\xE2\x82", "x\xED\xA0\x80y"}) {
+    CAPTURE(s);
+    CHECK(json_string(s) == json(valid_utf8(s)).dump());
+  }
+}
+
+TEST_CASE("Contract: the json_writer nests and separates like nlohmann's dump", "[contract]") {
+  const json value = json::parse(R"({"a": [], "b": {}, "c": [1, -2, 3.5, true, false, null],
+      "d": [{"x": [[], [{}], {"y": null}]}, "s", {"z": {"w": "\u00e9\n"}}], "e": 1e300})");
+  std::string text;
+  fakegraph::detail::json_writer w(text);
+  w.json_value(value);
+  CHECK(text == value.dump());
+
+  std::string built;
+  fakegraph::detail::json_writer b(built);
+  b.begin_array()
+      .begin_object()
+      .key("id")
+      .value("1")
+      .key("n")
+      .value(std::int64_t{-7})
+      .key("ok")
+      .value(true)
+      .key("none")
+      .null()
+      .key("maybe")
+      .value_or_null(std::optional<std::string>())
+      .key("raw")
+      .raw(R"({"k":[1]})")
+      .end_object()
+      .begin_array()
+      .end_array()
+      .value("last")
+      .end_array();
+  CHECK(built ==
+        R"([{"id":"1","n":-7,"ok":true,"none":null,"maybe":null,"raw":{"k":[1]}},[],"last"])");
 }
