@@ -653,3 +653,28 @@ TEST_CASE("Paging: walks stay exact while other threads add chats and messages",
   CHECK(duplicates(all).empty());
   CHECK(std::set<std::string>(all.begin(), all.end()) == pat_chats);
 }
+
+TEST_CASE("Paging: chats added in any order, or joined later, take their createdDateTime place",
+          "[paging]") {
+  auto g = fakegraph::graph::from_json(paging_seed(0));
+  std::vector<std::pair<fakegraph::timestamp, std::string>> expected;  // (created, id)
+  const int minutes[] = {30, 10, 50, 10, 40, 20, 10, 59, 5};           // ties and out of order
+  for (int i = 0; i < 9; ++i) {
+    const bool joins_later = i % 3 == 2;  // made without Pat; Pat is added afterwards
+    auto spec = fakegraph::chat_spec::group(
+        joins_later ? std::vector<std::string>{"bob@northwind.test", "cid@northwind.test"}
+                    : std::vector<std::string>{pat_upn, "bob@northwind.test"},
+        "Chat " + std::to_string(i));
+    spec.created = fakegraph::utc("2026-05-02T10:" + two_digits(minutes[i]) + ":00Z");
+    const std::string id = g.add_chat(spec);
+    if (joins_later) g.add_member(id, {pat_upn});
+    expected.emplace_back(*spec.created, id);
+  }
+  std::sort(expected.begin(), expected.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  std::vector<std::string> ids;
+  for (const auto& e : expected) ids.push_back(e.second);
+  for (const int top : {1, 2, 4, 9})
+    CHECK(walked_ids(walk(g, "/v1.0/me/chats?$top=" + std::to_string(top), "pat-read")) == ids);
+}

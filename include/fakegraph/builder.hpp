@@ -191,7 +191,7 @@ inline void add_member(world_state& w, const std::string& chat_id, chat_member m
          "a oneOnOne chat has exactly 2 members; add a group chat instead");
   c.members.push_back(m);
   c.last_updated = std::max(c.last_updated, now);
-  w.chats_of_user[to_lower(m.user_id)].push_back(ci);
+  index_chat(w, m.user_id, ci);
   index_member_history(w, ci, m);
 }
 

@@ -6,6 +6,7 @@
 #include "builder.hpp"
 #include "clock.hpp"
 #include "coverage.hpp"
+#include "endpoint.hpp"
 #include "error.hpp"
 #include "faults.hpp"
 #include "get_all_messages.hpp"

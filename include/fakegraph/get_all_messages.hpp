@@ -416,16 +416,12 @@ inline response get_all_messages(const endpoint_call& call) {
   const user* target = nullptr;
   if (auto e = find_target_user(call, target)) return *e;
 
-  // The skiptoken is bound to this route, caller, user and every option but itself
-  // (model included: it decides who pays for the walk).
-  std::string canonical;
-  for (const auto& [name, value] : q.system)
-    if (name != "$skiptoken") canonical += name + "=" + value + "&";
-  if (const std::string* m = q.get("model")) canonical += "model=" + *m;
-  const std::uint64_t bound = fingerprint({"getAllMessages", call.who.id, target->id, canonical});
+  const std::uint64_t bound = skiptoken_binding(call, q, *target);
+  std::optional<cursor> given;
+  if (auto e = read_skiptoken(call, q, bound, 4, given)) return *e;
   std::optional<message_cursor> from;
-  if (const std::string* token = q.get("$skiptoken")) {
-    if (const auto c = decode_skiptoken(*token, bound, call.secret)) from = from_cursor(*c);
+  if (given) {
+    from = from_cursor(*given);
     if (!from) return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
   }
 

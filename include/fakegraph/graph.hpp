@@ -19,11 +19,10 @@
 #include "builder.hpp"
 #include "clock.hpp"
 #include "coverage.hpp"
+#include "detail/endpoints.hpp"
 #include "faults.hpp"
-#include "get_all_messages.hpp"
 #include "http.hpp"
 #include "journal.hpp"
-#include "list_chats.hpp"
 #include "seed.hpp"
 #include "store.hpp"
 
@@ -107,16 +106,14 @@ inline prepared_request prepare(const world_state& world, const request& req, ca
   ctx.version = to_lower(segments[0]) == "beta" ? "beta" : "v1.0";
   segments.erase(segments.begin());
 
-  p.where = match_route(segments);
+  p.where = match_route(segments, route_patterns());
   std::string bad;
   auto params = parse_query(p.url.query, &bad);
   if (params) p.params = std::move(*params);
-  if (p.where.kind == route_kind::not_found)
+  if (p.where.kind == endpoint::none)
     p.refusal = graph_error(ctx, 400, "BadRequest",
                             "Resource not found for the segment '" + p.where.unknown_segment +
-                                "'. This fake serves GET /v1.0/chats, /v1.0/me/chats, "
-                                "/v1.0/users/{id | userPrincipalName}/chats and "
-                                "/v1.0/users/{id | userPrincipalName}/chats/getAllMessages.");
+                                "'. This fake serves " + served_routes() + ".");
   else if (req.method != "GET") {
     p.refusal = graph_error(ctx, 405, "MethodNotAllowed",
                             "The method '" + req.method +
@@ -135,25 +132,11 @@ inline prepared_request prepare(const world_state& world, const request& req, ca
   return p;
 }
 
-inline endpoint public_endpoint(route_kind k) noexcept {
-  switch (k) {
-    case route_kind::list_chats:
-      return endpoint::list_chats;
-    case route_kind::get_all_messages:
-      return endpoint::get_all_messages;
-    case route_kind::not_found:
-      break;
-  }
-  return endpoint::none;
-}
-
-/// "GET /me/chats": the route's shape, for coverage.
+/// "GET /users/{user}/chats": the route's pattern, for coverage; the path itself when it
+/// matched none.
 inline std::string route_shape(const request& req, const prepared_request& p) {
-  std::string s = req.method + " ";
-  if (p.where.kind == route_kind::not_found) return s + p.url.path;
-  s += p.where.all_chats ? "/chats" : p.where.me ? "/me/chats" : "/users/{user}/chats";
-  if (p.where.kind == route_kind::get_all_messages) s += "/getAllMessages";
-  return s;
+  if (p.where.kind == endpoint::none) return req.method + " " + p.url.path;
+  return req.method + " /" + std::string(p.where.pattern);
 }
 
 /// "$top", "$expand=members", "model=A": the query options a request used, for coverage.
@@ -533,7 +516,7 @@ class graph {
                                                             : world->settings.base_url;
 
       // Faults: scripted rules first, then the throttling model.
-      const endpoint route = public_endpoint(p.where.kind);
+      const endpoint route = p.where.kind;
       decision = core.faults.decide(
           {route, in.method, in.url, p.bearer, p.who ? &*p.who : nullptr, req != &in}, *world);
       std::optional<throttle_hit> hit;
@@ -546,7 +529,7 @@ class graph {
           target = p.who->id;
         else if (const user* u = world->find_user(p.where.user_key))
           target = u->id;
-        hit = core.throttling.admit(route, *p.who, target, ctx.now);
+        hit = core.throttling.admit(find_endpoint(route)->throttling, *p.who, target, ctx.now);
       }
       if (hit) {
         r = throttled_response(ctx, hit->retry_after_ms);
@@ -573,7 +556,7 @@ class graph {
       if (wait) wait(decision.delay);
     }
 
-    const endpoint route = public_endpoint(p.where.kind);
+    const endpoint route = p.where.kind;
     coverage_event event;
     event.route = route;
     event.shape = route_shape(in, p);
@@ -618,15 +601,7 @@ class graph {
                         const detail::prepared_request& p, std::uint64_t secret) {
     using namespace detail;
     endpoint_call call{world, core.db, ctx, *p.who, req, p.where, p.url.path, p.params, secret};
-    switch (p.where.kind) {
-      case route_kind::list_chats:
-        return list_chats(call);
-      case route_kind::get_all_messages:
-        return get_all_messages(call);
-      case route_kind::not_found:
-        break;
-    }
-    return graph_error(ctx, 404, "NotFound", "Resource not found.");
+    return find_endpoint(p.where.kind)->serve(call);  // prepare() refused every other route
   }
 
   std::shared_ptr<detail::graph_core> core_;

@@ -1,7 +1,7 @@
 // fakegraph: request and response values, URLs, query strings and Graph's error body.
 #pragma once
 
-#include <nlohmann/json.hpp>  // nlohmann::json, nlohmann::ordered_json
+#include <nlohmann/json.hpp>  // nlohmann::json
 
 #include <optional>     // std::optional
 #include <string>       // std::string
@@ -213,15 +213,27 @@ inline response preflight_response(const call_context& ctx, std::string_view req
 /// on content.
 inline response graph_error(const call_context& ctx, int status, std::string_view code,
                             std::string_view message) {
-  nlohmann::ordered_json inner;
-  inner["date"] = format_time_seconds(ctx.now);
-  inner["request-id"] = ctx.request_id;
-  inner["client-request-id"] = ctx.client_request_id;
-  nlohmann::ordered_json body;
-  body["error"]["code"] = code;
-  body["error"]["message"] = message;
-  body["error"]["innerError"] = std::move(inner);
-  response r = make_response(ctx, status, wire_text(body));
+  std::string body;
+  json_writer w(body);
+  w.begin_object()
+      .key("error")
+      .begin_object()
+      .key("code")
+      .value(code)
+      .key("message")
+      .value(message)
+      .key("innerError")
+      .begin_object()
+      .key("date")
+      .value(format_time_seconds(ctx.now))
+      .key("request-id")
+      .value(ctx.request_id)
+      .key("client-request-id")
+      .value(ctx.client_request_id)
+      .end_object()
+      .end_object()
+      .end_object();
+  response r = make_response(ctx, status, std::move(body));
   if (status == 401)
     r.headers.emplace_back(
         "WWW-Authenticate",

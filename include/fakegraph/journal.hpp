@@ -18,34 +18,10 @@
 
 #include "auth.hpp"
 #include "clock.hpp"
+#include "endpoint.hpp"
 #include "http.hpp"
 
 namespace fakegraph {
-
-/// The Graph operations a graph serves, as the journal, fault rules and coverage name them.
-/// `none` is a request that matched no route (Graph's 404).
-enum class endpoint { none, list_chats, get_all_messages };
-
-/// "none", "listChats", "getAllMessages": the names seeds and reports use.
-inline std::string_view to_string(endpoint e) noexcept {
-  switch (e) {
-    case endpoint::list_chats:
-      return "listChats";
-    case endpoint::get_all_messages:
-      return "getAllMessages";
-    case endpoint::none:
-      break;
-  }
-  return "none";
-}
-
-/// The inverse of to_string (case-insensitive); nullopt for anything else.
-inline std::optional<endpoint> parse_endpoint(std::string_view s) noexcept {
-  if (detail::iequals(s, "listChats")) return endpoint::list_chats;
-  if (detail::iequals(s, "getAllMessages")) return endpoint::get_all_messages;
-  if (detail::iequals(s, "none")) return endpoint::none;
-  return std::nullopt;
-}
 
 /// One handled request and the answer the caller received.
 struct journal_entry {

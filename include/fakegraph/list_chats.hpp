@@ -1,11 +1,9 @@
 // fakegraph: List chats — GET /chats, /me/chats, /users/{id | userPrincipalName}/chats.
 #pragma once
 
-#include <nlohmann/json.hpp>  // nlohmann::ordered_json
-
-#include <algorithm>    // std::sort, std::find, std::any_of, std::min
-#include <cstddef>      // std::size_t
-#include <cstdint>      // std::uint32_t, std::uint64_t
+#include <algorithm>    // std::partition_point, std::partial_sort, std::find, std::any_of
+#include <cstddef>      // std::size_t, std::ptrdiff_t
+#include <cstdint>      // std::int64_t, std::uint32_t, std::uint64_t
 #include <functional>   // std::function
 #include <optional>     // std::optional, std::nullopt
 #include <string>       // std::string, std::to_string, std::stoll
@@ -302,10 +300,10 @@ inline std::optional<response> check_list_chats_access(const endpoint_call& call
   return std::nullopt;
 }
 
-/// One candidate row of the result: the chat and its sort key.
+/// One row of a page: the chat and its preview as of the walk's start (when needed).
 struct chat_row {
   const stored_chat* chat;
-  const stored_message* preview;  // as of the walk's start
+  const stored_message* preview;
 };
 
 inline response list_chats(const endpoint_call& call) {
@@ -369,29 +367,13 @@ inline response list_chats(const endpoint_call& call) {
                                                 : "Chat.Read.All, Chat.ReadWrite.All") +
             "'.");
 
-  // The skiptoken is bound to this route, caller, target and every option but itself.
-  std::string canonical;
-  for (const auto& [k, v] : q.system)
-    if (k != "$skiptoken") canonical += k + "=" + v + "&";
-  const std::uint64_t bound = fingerprint({"chats", call.who.id, target->id, canonical});
+  const std::uint64_t bound = skiptoken_binding(call, q, *target);
   std::optional<cursor> from;
-  if (const std::string* token = q.get("$skiptoken")) {
-    from = decode_skiptoken(*token, bound, call.secret);
-    if (!from || from->key.size() != 3)
-      return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
-  }
+  if (auto e = read_skiptoken(call, q, bound, 3, from)) return *e;
   const std::uint64_t as_of = from ? from->as_of : call.world.next_seq - 1;
 
-  std::vector<chat_row> rows;
-  for (const std::uint32_t index : call.world.user_chats(target->id)) {
-    const stored_chat& c = call.world.chats[index];
-    if (c.seq > as_of) continue;  // created after the walk began
-    if (filter && !filter(c)) continue;
-    const stored_message* preview = call.world.latest_message(c, as_of, target->id);
-    if (by_preview && !preview) continue;  // Graph leaves chats without messages out
-    rows.push_back({&c, preview});
-  }
-  // Keys (time, tie, id) compare as numbers then strings; newest first, then id.
+  // Keys (time, tie, id) compare as numbers then strings; newest first, then id. The tie is
+  // the preview's id when ordering by preview, else empty.
   auto key_time = [&](const chat_row& r) {
     return by_preview ? r.preview->data.created : r.chat->data.created;
   };
@@ -402,25 +384,61 @@ inline response list_chats(const endpoint_call& call) {
     if (tie_a != tie_b) return tie_a > tie_b;
     return id_a < id_b;
   };
-  std::sort(rows.begin(), rows.end(), [&](const chat_row& a, const chat_row& b) {
-    return before(key_time(a), key_tie(a), a.chat->data.id, key_time(b), key_tie(b),
-                  b.chat->data.id);
-  });
-  std::size_t start = 0;
+  timestamp after_time = 0;  // the cursor: the last row of the page before
   if (from) {
-    timestamp t = 0;
     try {
-      t = std::stoll(from->key[0]);
+      after_time = std::stoll(from->key[0]);
     } catch (...) {
       return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
     }
-    while (start < rows.size() && !before(t, from->key[1], from->key[2], key_time(rows[start]),
-                                          key_tie(rows[start]), rows[start].chat->data.id))
-      ++start;
   }
-  const std::size_t end = std::min(rows.size(), start + static_cast<std::size_t>(top));
+  auto after_cursor = [&](const chat_row& r) {
+    return !from ||
+           before(after_time, from->key[1], from->key[2], key_time(r), key_tie(r), r.chat->data.id);
+  };
 
-  nlohmann::ordered_json page;
+  // The user's chats are indexed in the default order (reversed), so a page is a binary
+  // search and a scan of what it shows (and what the filter drops). Ordered by preview, which
+  // every new message changes, the rows after the cursor are gathered and only the page is
+  // sorted.
+  const std::vector<std::uint32_t>& mine = call.world.user_chats(target->id);
+  const auto limit = static_cast<std::size_t>(top);
+  std::vector<chat_row> rows;
+  bool more = false;
+  if (!by_preview) {
+    auto it = std::partition_point(mine.rbegin(), mine.rend(), [&](std::uint32_t i) {
+      return !after_cursor({&call.world.chats[i], nullptr});
+    });
+    for (; it != mine.rend(); ++it) {
+      const stored_chat& c = call.world.chats[*it];
+      if (c.seq > as_of) continue;  // created after the walk began
+      if (filter && !filter(c)) continue;
+      if (rows.size() == limit) {
+        more = true;
+        break;
+      }
+      rows.push_back(
+          {&c, expand.preview ? call.world.latest_message(c, as_of, target->id) : nullptr});
+    }
+  } else {
+    for (const std::uint32_t index : mine) {
+      const stored_chat& c = call.world.chats[index];
+      if (c.seq > as_of) continue;
+      if (filter && !filter(c)) continue;
+      const chat_row row{&c, call.world.latest_message(c, as_of, target->id)};
+      if (row.preview && after_cursor(row))  // Graph leaves chats without messages out
+        rows.push_back(row);
+    }
+    auto order = [&](const chat_row& a, const chat_row& b) {
+      return before(key_time(a), key_tie(a), a.chat->data.id, key_time(b), key_tie(b),
+                    b.chat->data.id);
+    };
+    more = rows.size() > limit;
+    const auto shown = rows.begin() + static_cast<std::ptrdiff_t>(std::min(rows.size(), limit));
+    std::partial_sort(rows.begin(), shown, rows.end(), order);
+    rows.erase(shown, rows.end());
+  }
+
   std::string context = call.ctx.origin + "/" + call.ctx.version + "/$metadata#chats";
   if (!expand.order.empty()) {
     context += "(";
@@ -428,38 +446,46 @@ inline response list_chats(const endpoint_call& call) {
       context += (i ? "," : "") + expand.order[i] + "()";
     context += ")";
   }
-  page["@odata.context"] = context;
-  page["@odata.count"] = end - start;
-  if (end < rows.size()) {
-    const chat_row& last = rows[end - 1];
+  std::string body;
+  body.reserve(512 + rows.size() * (expand.members ? 2048 : 512));
+  json_writer w(body);
+  w.begin_object()
+      .key("@odata.context")
+      .value(context)
+      .key("@odata.count")
+      .value(static_cast<std::int64_t>(rows.size()));
+  if (more) {
+    const chat_row& last = rows.back();
     cursor next{{std::to_string(key_time(last)), key_tie(last), last.chat->data.id}, as_of};
-    page["@odata.nextLink"] =
-        next_link(call.ctx, call.raw_path, call.params, encode_skiptoken(next, bound, call.secret));
+    w.key("@odata.nextLink")
+        .value(next_link(call.ctx, call.raw_path, call.params,
+                         encode_skiptoken(next, bound, call.secret)));
   }
-  nlohmann::ordered_json value = nlohmann::ordered_json::array();
-  for (std::size_t i = start; i < end; ++i) {
-    const stored_chat& c = *rows[i].chat;
+  w.key("value").begin_array();
+  for (const chat_row& row : rows) {
+    const chat& c = row.chat->data;
     const chat_member* viewer =
-        call.who.is_delegated() ? call.world.member_of(c.data, target->id) : nullptr;
-    const user* organizer =
-        c.data.meeting ? call.world.find_user(c.data.meeting->organizer_id) : nullptr;
-    nlohmann::ordered_json item = chat_json(c.data, viewer, organizer);
+        call.who.is_delegated() ? call.world.member_of(c, target->id) : nullptr;
+    const user* organizer = c.meeting ? call.world.find_user(c.meeting->organizer_id) : nullptr;
+    begin_chat(w, c, viewer, organizer);
     if (expand.members) {
-      nlohmann::ordered_json members = nlohmann::ordered_json::array();
-      for (std::size_t m = 0; m < c.data.members.size() && m < members_per_chat; ++m) {
-        const user* u = call.world.find_user(c.data.members[m].user_id);
-        if (u) members.push_back(member_json(c.data, c.data.members[m], *u));
-      }
-      item["members"] = std::move(members);
+      w.key("members").begin_array();
+      for (std::size_t m = 0; m < c.members.size() && m < members_per_chat; ++m)
+        if (const user* u = call.world.find_user(c.members[m].user_id))
+          write_member(w, c, c.members[m], *u);
+      w.end_array();
     }
-    if (expand.preview)
-      item["lastMessagePreview"] = rows[i].preview
-                                       ? preview_json(rows[i].preview->data, target->tenant_id)
-                                       : nlohmann::ordered_json(nullptr);
-    value.push_back(std::move(item));
+    if (expand.preview) {
+      w.key("lastMessagePreview");
+      if (row.preview)
+        write_preview(w, row.preview->data, target->tenant_id);
+      else
+        w.null();
+    }
+    w.end_object();
   }
-  page["value"] = std::move(value);
-  return make_response(call.ctx, 200, wire_text(page));
+  w.end_array().end_object();
+  return make_response(call.ctx, 200, std::move(body));
 }
 
 }  // namespace fakegraph::detail

@@ -1,8 +1,9 @@
 // fakegraph: the entities of a Teams world and the JSON Graph v1.0 writes for them.
 #pragma once
 
-#include <nlohmann/json.hpp>  // nlohmann::json, nlohmann::ordered_json
+#include <nlohmann/json.hpp>  // nlohmann::json
 
+#include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t
 #include <optional>     // std::optional
 #include <string>       // std::string
@@ -160,8 +161,12 @@ struct settings {
 
 namespace detail {
 
-inline nlohmann::ordered_json time_or_null(const std::optional<timestamp>& t) {
-  return t ? nlohmann::ordered_json(format_time(*t)) : nlohmann::ordered_json(nullptr);
+/// A time as Graph writes it, or null.
+inline void write_time_or_null(json_writer& w, const std::optional<timestamp>& t) {
+  if (t)
+    w.value(format_time(*t));
+  else
+    w.null();
 }
 
 /// `https://teams.microsoft.com/l/chat/19%3A…%40thread.v2/0?tenantId=…` (§5 of the notes).
@@ -171,77 +176,114 @@ inline std::string chat_web_url(const chat& c) {
 }
 
 /// chatMessageFromIdentitySet: all three keys present, the unused ones null.
-/// `user_identity_type` is what a user sender's userIdentityType says to this reader.
-inline nlohmann::ordered_json sender_json(const message_sender& s,
-                                          std::string_view user_identity_type) {
-  if (s.type == message_sender::kind::none) return nullptr;
-  nlohmann::ordered_json out;
-  out["application"] = nullptr;
-  out["device"] = nullptr;
-  out["user"] = nullptr;
-  // The documented examples carry no nested @odata.type on the identities.
-  nlohmann::ordered_json who;
-  who["id"] = s.id;
-  who["displayName"] = s.display_name.empty() ? nlohmann::ordered_json(nullptr)
-                                              : nlohmann::ordered_json(s.display_name);
-  if (s.type == message_sender::kind::user) {
-    who["userIdentityType"] = user_identity_type;
-    who["tenantId"] = s.tenant_id;
-    out["user"] = std::move(who);
-  } else {
-    who["applicationIdentityType"] = s.identity_type;
-    out["application"] = std::move(who);
+/// `user_identity_type` is what a user sender's userIdentityType says to this reader; where
+/// its text starts is stored in `*identity_at` when given.
+inline void write_sender(json_writer& w, const message_sender& s,
+                         std::string_view user_identity_type, std::size_t* identity_at = nullptr) {
+  if (s.type == message_sender::kind::none) {
+    w.null();
+    return;
   }
-  return out;
+  const bool is_user = s.type == message_sender::kind::user;
+  w.begin_object().key("application");
+  if (is_user) w.null().key("device").null().key("user");
+  // The documented examples carry no nested @odata.type on the identities.
+  w.begin_object().key("id").value(s.id).key("displayName");
+  if (s.display_name.empty())
+    w.null();
+  else
+    w.value(s.display_name);
+  if (is_user) {
+    w.key("userIdentityType");
+    if (identity_at) *identity_at = w.size() + 1;  // inside the quotes
+    w.value(user_identity_type).key("tenantId").value(s.tenant_id);
+  } else {
+    w.key("applicationIdentityType").value(s.identity_type);
+  }
+  w.end_object();
+  if (!is_user) w.key("device").null().key("user").null();
+  w.end_object();
 }
 
 /// The chatMessage as getAllMessages writes it. `system_type_visible` is the
-/// `Prefer: include-unknown-enum-members` switch; `user_identity_type` as in sender_json.
-inline nlohmann::ordered_json message_json(const chat_message& m, const std::string& chat_id,
-                                           bool system_type_visible,
-                                           std::string_view user_identity_type) {
-  nlohmann::ordered_json j;
-  j["@odata.type"] = "#microsoft.graph.chatMessage";
-  j["id"] = m.id;
-  j["replyToId"] = nullptr;
-  j["etag"] = std::to_string(m.last_modified);
-  j["messageType"] = (m.message_type == "systemEventMessage" && !system_type_visible)
-                         ? std::string("unknownFutureValue")
-                         : m.message_type;
-  j["createdDateTime"] = format_time(m.created);
-  j["lastModifiedDateTime"] = format_time(m.last_modified);
-  j["lastEditedDateTime"] = time_or_null(m.last_edited);
-  j["deletedDateTime"] = time_or_null(m.deleted);
-  j["subject"] = m.subject ? nlohmann::ordered_json(*m.subject) : nlohmann::ordered_json(nullptr);
-  j["summary"] = nullptr;
-  j["chatId"] = chat_id;
-  j["importance"] = m.importance;
-  j["locale"] = "en-us";
-  j["webUrl"] = nullptr;
-  j["channelIdentity"] = nullptr;
-  j["policyViolation"] = nullptr;
-  j["eventDetail"] = m.event_detail;
-  j["from"] = sender_json(m.from, user_identity_type);
-  j["body"] = m.body;
-  j["attachments"] = m.attachments;
-  j["mentions"] = m.mentions;
-  j["reactions"] = m.reactions;
-  j["messageHistory"] = m.message_history;
-  return j;
+/// `Prefer: include-unknown-enum-members` switch; `user_identity_type` and `identity_at` as in
+/// write_sender.
+inline void write_message(json_writer& w, const chat_message& m, const std::string& chat_id,
+                          bool system_type_visible, std::string_view user_identity_type,
+                          std::size_t* identity_at = nullptr) {
+  w.begin_object()
+      .key("@odata.type")
+      .value("#microsoft.graph.chatMessage")
+      .key("id")
+      .value(m.id)
+      .key("replyToId")
+      .null()
+      .key("etag")
+      .value(std::to_string(m.last_modified))
+      .key("messageType")
+      .value(m.message_type == "systemEventMessage" && !system_type_visible
+                 ? std::string_view("unknownFutureValue")
+                 : std::string_view(m.message_type))
+      .key("createdDateTime")
+      .value(format_time(m.created))
+      .key("lastModifiedDateTime")
+      .value(format_time(m.last_modified))
+      .key("lastEditedDateTime");
+  write_time_or_null(w, m.last_edited);
+  w.key("deletedDateTime");
+  write_time_or_null(w, m.deleted);
+  w.key("subject")
+      .value_or_null(m.subject)
+      .key("summary")
+      .null()
+      .key("chatId")
+      .value(chat_id)
+      .key("importance")
+      .value(m.importance)
+      .key("locale")
+      .value("en-us")
+      .key("webUrl")
+      .null()
+      .key("channelIdentity")
+      .null()
+      .key("policyViolation")
+      .null()
+      .key("eventDetail")
+      .json_value(m.event_detail)
+      .key("from");
+  write_sender(w, m.from, user_identity_type, identity_at);
+  w.key("body")
+      .json_value(m.body)
+      .key("attachments")
+      .json_value(m.attachments)
+      .key("mentions")
+      .json_value(m.mentions)
+      .key("reactions")
+      .json_value(m.reactions)
+      .key("messageHistory")
+      .json_value(m.message_history)
+      .end_object();
 }
 
 /// chatMessageInfo, the lastMessagePreview of List chats, as a reader of `reader_tenant` sees
 /// it. Previews always say systemEventMessage (the Prefer rule applies to chatMessage only).
-inline nlohmann::ordered_json preview_json(const chat_message& m, std::string_view reader_tenant) {
-  nlohmann::ordered_json j;
-  j["id"] = m.id;
-  j["createdDateTime"] = format_time(m.created);
-  j["isDeleted"] = m.deleted.has_value();
-  j["messageType"] = m.message_type;
-  j["eventDetail"] = m.event_detail;
-  j["body"] = m.body;
-  j["from"] = sender_json(m.from, identity_type_seen_from(m.from, reader_tenant));
-  return j;
+inline void write_preview(json_writer& w, const chat_message& m, std::string_view reader_tenant) {
+  w.begin_object()
+      .key("id")
+      .value(m.id)
+      .key("createdDateTime")
+      .value(format_time(m.created))
+      .key("isDeleted")
+      .value(m.deleted.has_value())
+      .key("messageType")
+      .value(m.message_type)
+      .key("eventDetail")
+      .json_value(m.event_detail)
+      .key("body")
+      .json_value(m.body)
+      .key("from");
+  write_sender(w, m.from, identity_type_seen_from(m.from, reader_tenant));
+  w.end_object();
 }
 
 /// An opaque, base64-looking membership id, stable for a (chat, user) pair.
@@ -250,58 +292,84 @@ inline std::string membership_id(const chat& c, const std::string& user_id) {
 }
 
 /// aadUserConversationMember as `$expand=members` writes it.
-inline nlohmann::ordered_json member_json(const chat& c, const chat_member& m, const user& u) {
-  nlohmann::ordered_json j;
-  j["@odata.type"] = "#microsoft.graph.aadUserConversationMember";
-  j["id"] = membership_id(c, m.user_id);
-  j["roles"] = m.roles;
-  j["displayName"] = u.display_name;
-  j["visibleHistoryStartDateTime"] = format_time(m.visible_history_start);
-  j["userId"] = u.id;
-  j["email"] = u.mail;
-  j["tenantId"] = u.tenant_id;
-  return j;
+inline void write_member(json_writer& w, const chat& c, const chat_member& m, const user& u) {
+  w.begin_object()
+      .key("@odata.type")
+      .value("#microsoft.graph.aadUserConversationMember")
+      .key("id")
+      .value(membership_id(c, m.user_id))
+      .key("roles")
+      .begin_array();
+  for (const auto& role : m.roles) w.value(role);
+  w.end_array()
+      .key("displayName")
+      .value(u.display_name)
+      .key("visibleHistoryStartDateTime")
+      .value(format_time(m.visible_history_start))
+      .key("userId")
+      .value(u.id)
+      .key("email")
+      .value(u.mail)
+      .key("tenantId")
+      .value(u.tenant_id)
+      .end_object();
 }
 
-/// The chat resource as List chats writes it; `viewpoint` only for delegated callers.
-inline nlohmann::ordered_json chat_json(const chat& c, const chat_member* viewer,
-                                        const user* organizer) {
-  nlohmann::ordered_json j;
-  j["id"] = c.id;
-  j["topic"] = c.topic ? nlohmann::ordered_json(*c.topic) : nlohmann::ordered_json(nullptr);
-  j["createdDateTime"] = format_time(c.created);
-  j["lastUpdatedDateTime"] = format_time(c.last_updated);
-  j["chatType"] = to_string(c.type);
-  j["webUrl"] = chat_web_url(c);
-  j["tenantId"] = c.tenant_id;
-  j["isHiddenForAllMembers"] = c.is_hidden_for_all_members;
+/// The chat resource as List chats writes it, left open so that expansions can follow
+/// (the caller ends the object); `viewpoint` only for delegated callers.
+inline void begin_chat(json_writer& w, const chat& c, const chat_member* viewer,
+                       const user* organizer) {
+  w.begin_object()
+      .key("id")
+      .value(c.id)
+      .key("topic")
+      .value_or_null(c.topic)
+      .key("createdDateTime")
+      .value(format_time(c.created))
+      .key("lastUpdatedDateTime")
+      .value(format_time(c.last_updated))
+      .key("chatType")
+      .value(to_string(c.type))
+      .key("webUrl")
+      .value(chat_web_url(c))
+      .key("tenantId")
+      .value(c.tenant_id)
+      .key("isHiddenForAllMembers")
+      .value(c.is_hidden_for_all_members)
+      .key("onlineMeetingInfo");
   if (c.meeting) {
-    nlohmann::ordered_json info;
-    info["calendarEventId"] = c.meeting->calendar_event_id
-                                  ? nlohmann::ordered_json(*c.meeting->calendar_event_id)
-                                  : nlohmann::ordered_json(nullptr);
-    info["joinWebUrl"] = c.meeting->join_web_url;
-    nlohmann::ordered_json org;
-    org["id"] = c.meeting->organizer_id;
-    org["displayName"] = organizer ? nlohmann::ordered_json(organizer->display_name)
-                                   : nlohmann::ordered_json(nullptr);
-    org["userIdentityType"] = "aadUser";
-    org["tenantId"] =
-        organizer ? nlohmann::ordered_json(organizer->tenant_id) : nlohmann::ordered_json(nullptr);
-    info["organizer"] = std::move(org);
-    j["onlineMeetingInfo"] = std::move(info);
+    w.begin_object()
+        .key("calendarEventId")
+        .value_or_null(c.meeting->calendar_event_id)
+        .key("joinWebUrl")
+        .value(c.meeting->join_web_url)
+        .key("organizer")
+        .begin_object()
+        .key("id")
+        .value(c.meeting->organizer_id)
+        .key("displayName");
+    if (organizer)
+      w.value(organizer->display_name);
+    else
+      w.null();
+    w.key("userIdentityType").value("aadUser").key("tenantId");
+    if (organizer)
+      w.value(organizer->tenant_id);
+    else
+      w.null();
+    w.end_object().end_object();
   } else {
-    j["onlineMeetingInfo"] = nullptr;
+    w.null();
   }
-  j["migrationMode"] = nullptr;
-  j["originalCreatedDateTime"] = nullptr;
-  if (viewer) {
-    nlohmann::ordered_json vp;
-    vp["isHidden"] = viewer->is_hidden;
-    vp["lastMessageReadDateTime"] = format_time(viewer->last_message_read);
-    j["viewpoint"] = std::move(vp);
-  }
-  return j;
+  w.key("migrationMode").null().key("originalCreatedDateTime").null();
+  if (viewer)
+    w.key("viewpoint")
+        .begin_object()
+        .key("isHidden")
+        .value(viewer->is_hidden)
+        .key("lastMessageReadDateTime")
+        .value(format_time(viewer->last_message_read))
+        .end_object();
 }
 
 }  // namespace detail

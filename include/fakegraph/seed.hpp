@@ -3,14 +3,13 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <algorithm>         // std::find, std::min
-#include <cstdio>            // std::fopen, std::fread, std::ferror, std::fclose
-#include <initializer_list>  // std::initializer_list
-#include <optional>          // std::optional
-#include <string>            // std::string
-#include <string_view>       // std::string_view
-#include <utility>           // std::pair
-#include <vector>            // std::vector
+#include <algorithm>    // std::find, std::min
+#include <cstdio>       // std::fopen, std::fread, std::ferror, std::fclose
+#include <optional>     // std::optional
+#include <string>       // std::string
+#include <string_view>  // std::string_view
+#include <utility>      // std::pair
+#include <vector>       // std::vector
 
 #include "store.hpp"
 
@@ -20,8 +19,7 @@ namespace fakegraph::detail {
 /// fault is reported with its JSON path (`chats[2].members[0].user: …`).
 class seed_object {
  public:
-  seed_object(const nlohmann::json& j, std::string path,
-              std::initializer_list<std::string_view> keys)
+  seed_object(const nlohmann::json& j, std::string path, const std::vector<std::string_view>& keys)
       : j_(j), path_(std::move(path)) {
     if (!j.is_object()) fail("seed", "bad_type", path_, "expected an object, found " + kind(j));
     for (const auto& item : j.items()) {

@@ -56,6 +56,8 @@ struct server_options {
   /// Called with one line per request ("GET /v1.0/me/chats 200 0.41ms"), from the worker
   /// threads, possibly at the same time: it must be thread-safe. Empty: no log.
   std::function<void(const std::string&)> log;
+  /// false: `log` hears only of failures (a handler that threw), not of every request.
+  bool log_requests = true;
   /// Worker threads. A keep-alive connection holds one worker while it stays open, so
   /// this is also how many clients can be served at once. 0: max(16, 4 x cores).
   std::size_t threads = 0;
@@ -132,16 +134,15 @@ inline request to_graph_request(const httplib::Request& in, std::string_view sch
   return out;
 }
 
-/// Copies a fakegraph response into cpp-httplib's: status, every header, the exact body.
-inline void to_httplib_response(const response& in, httplib::Response& out) {
+/// Moves a fakegraph response into cpp-httplib's: status, every header, the exact body.
+/// httplib writes the framing headers itself; Content-Type is set once, as the graph gave it.
+inline void to_httplib_response(response&& in, httplib::Response& out) {
   out.status = in.status;
   for (const auto& [name, value] : in.headers)
     if (!is_transfer_header(name)) out.set_header(name, value);
   const std::string content_type = in.header("Content-Type");
-  if (content_type.empty())
-    out.body = in.body;
-  else
-    out.set_content(in.body, content_type);
+  if (!content_type.empty()) out.set_header("Content-Type", content_type);
+  out.body = std::move(in.body);
 }
 
 /// One log line: method, target as received, status, milliseconds spent answering (or "-"
@@ -192,6 +193,7 @@ struct server_state {
   std::unique_ptr<control_plane> control;  // null: no control plane
   std::string admin_token;
   std::function<void(const std::string&)> log;
+  bool log_requests = true;
   std::unique_ptr<httplib::Server> http;
   std::string scheme;
   std::string host;
@@ -227,7 +229,7 @@ struct server_state {
   // Logged here, before httplib writes the reply, rather than from httplib's logger (which
   // runs after the write): a client's next request could otherwise be logged first.
   void log_request(const httplib::Request& req, int status, double ms) const {
-    if (!log) return;
+    if (!log || !log_requests) return;
     try {
       log(format_request_log(req.method, req.target, status, ms));
     } catch (...) {
@@ -282,7 +284,7 @@ struct server_state {
     try {
       const request in = to_graph_request(req, scheme, make_authority(host, port));
       if (auto answer = control_answer(in))
-        to_httplib_response(*answer, res);
+        to_httplib_response(std::move(*answer), res);
       else
         to_httplib_response(handle(in), res);
     } catch (...) {
@@ -374,6 +376,7 @@ class server {
                       std::string(options.tls_cert.empty() ? "key" : "certificate") + ")");
     s.handle = std::move(h);
     s.log = std::move(options.log);
+    s.log_requests = options.log_requests;
     s.host = options.host;
     s.http = make_http_server(options);
     s.scheme = options.tls_cert.empty() ? "http" : "https";
@@ -544,7 +547,7 @@ inline constexpr std::string_view server_usage =
     R"(Usage: fakegraph-server [--data FILE] [--host HOST] [--port N]
                         [--tls-cert FILE --tls-key FILE] [--clock running|fixed]
                         [--admin-token TOKEN | --no-admin]
-                        [--journal ENTRIES] [--journal-mib MIB]
+                        [--journal ENTRIES] [--journal-mib MIB] [--quiet]
 
 Serves fakegraph, an in-memory fake of Microsoft Graph's Teams chat API (List chats,
 chats: getAllMessages), over HTTP or HTTPS.
@@ -566,11 +569,13 @@ Options:
   --no-admin        no control plane
   --journal N       keep the last N requests in the journal (default 1000; 0: none)
   --journal-mib M   and at most M MiB of their bodies (default 8)
+  --quiet           no line per request on stderr (failures are still logged)
   -h, --help        print this help and exit
 
 Once it accepts connections it prints one line to stdout,
   fakegraph listening on http://HOST:PORT      (https:// with --tls-cert)
-then logs one line per request to stderr: method, path, status, milliseconds.
+then logs one line per request to stderr (unless --quiet): method, path, status,
+milliseconds.
 SIGINT (Ctrl-C) or SIGTERM stops it with exit status 0. Exit status 1: the seed,
 the certificate or the address could not be used; 2: bad command line.
 
@@ -622,6 +627,10 @@ inline server_command_line parse_server_command_line(int argc, char** argv) {
     }
     if (arg == "--no-admin" && !has_value) {
       cmd.options.admin = false;
+      continue;
+    }
+    if (arg == "--quiet" && !has_value) {
+      cmd.options.log_requests = false;
       continue;
     }
     const bool known = arg == "--data" || arg == "--host" || arg == "--port" ||

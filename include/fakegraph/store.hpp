@@ -75,16 +75,12 @@ inline std::pair<std::string, std::uint32_t> message_wire(const chat_message& m,
                                                           const std::string& chat_id,
                                                           bool system_visible) {
   const bool relative = m.from.type == message_sender::kind::user && m.from.identity_type.empty();
-  if (!relative)
-    return {wire_text(message_json(m, chat_id, system_visible, m.from.identity_type)), 0};
-  // Written with a marker no other value of the sender's own object can hold (DEL is no
-  // JSON escape and no id or name has it there), then the marker becomes aadUser.
-  constexpr std::string_view marker = "\"userIdentityType\":\"\x7f\"";
-  std::string text = wire_text(message_json(m, chat_id, system_visible, "\x7f"));
-  const std::size_t from = text.find("\"from\":{");
-  const std::size_t found = text.find(marker, from == std::string::npos ? 0 : from);
-  const std::size_t at = found + marker.size() - 2;  // the value, inside its quotes
-  text.replace(at, 1, own_tenant_identity);
+  std::string text;
+  json_writer w(text);
+  std::size_t at = 0;
+  write_message(w, m, chat_id, system_visible,
+                relative ? own_tenant_identity : std::string_view(m.from.identity_type),
+                relative ? &at : nullptr);
   return {std::move(text), static_cast<std::uint32_t>(at)};
 }
 
@@ -120,7 +116,8 @@ struct world_state {
   std::unordered_map<std::string, std::size_t> upn_index;   // by UPN (lower case)
   std::unordered_map<std::string, std::size_t> application_index;
   std::unordered_map<std::string, std::uint32_t> chat_index;
-  // The chats a user is a member of (chat indexes, insertion order).
+  // The chats a user is a member of (chat indexes), in List chats' page order (chat_before)
+  // reversed: the newest chat, the usual one to add, goes at the end.
   std::unordered_map<std::string, std::vector<std::uint32_t>> chats_of_user;
   // The messages a user sees (from their visibleHistoryStartDateTime on), ordered by
   // createdDateTime, then chat id, then message id: getAllMessages walks this.
@@ -184,6 +181,14 @@ struct world_state {
     const chat_member* member = member_of(c.data, viewer);
     if (member && newest->data.created < member->visible_history_start) return nullptr;
     return newest;
+  }
+
+  /// List chats' order: newest createdDateTime first, then chat id.
+  bool chat_before(std::uint32_t a, std::uint32_t b) const {
+    const chat& ca = chats[a].data;
+    const chat& cb = chats[b].data;
+    if (ca.created != cb.created) return ca.created > cb.created;
+    return ca.id < cb.id;
   }
 
   /// The getAllMessages order: createdDateTime, then chat id, then message id.
@@ -391,6 +396,19 @@ inline void index_message(world_state& w, const std::string& user_key, message_r
   list.insert(pos, ref);
 }
 
+/// Adds a chat to a user's chats in page order; appends while bulk loading, like index_message.
+inline void index_chat(world_state& w, const std::string& user_id, std::uint32_t chat_index) {
+  auto& list = w.chats_of_user[to_lower(user_id)];
+  if (w.bulk_loading) {
+    list.push_back(chat_index);
+    return;
+  }
+  auto pos =
+      std::upper_bound(list.begin(), list.end(), chat_index,
+                       [&](std::uint32_t a, std::uint32_t b) { return w.chat_before(b, a); });
+  list.insert(pos, chat_index);
+}
+
 inline void index_member_history(world_state& w, std::uint32_t chat_index, const chat_member& m) {
   const stored_chat& c = w.chats[chat_index];
   const std::string key = to_lower(m.user_id);
@@ -446,8 +464,8 @@ inline std::uint32_t add_chat(world_state& w, chat c, const origin& o) {
   sc.seq = w.next_seq++;
   sc.data = std::move(c);
   w.chat_index.emplace(sc.data.id, index);
-  for (const auto& m : sc.data.members) w.chats_of_user[to_lower(m.user_id)].push_back(index);
   w.chats.push_back(std::move(sc));
+  for (const auto& m : w.chats.back().data.members) index_chat(w, m.user_id, index);
   return index;
 }
 
@@ -573,6 +591,9 @@ inline void finish_bulk_load(world_state& w) {
   for (auto& [key, list] : w.messages_of_user)
     std::sort(list.begin(), list.end(),
               [&](message_ref a, message_ref b) { return w.message_before(a, b); });
+  for (auto& [key, list] : w.chats_of_user)
+    std::sort(list.begin(), list.end(),
+              [&](std::uint32_t a, std::uint32_t b) { return w.chat_before(b, a); });
 }
 
 }  // namespace detail

@@ -1,7 +1,9 @@
-// fakegraph: matching a request path to an endpoint, and the plumbing endpoints share
-// (the call they receive, query-option reading, $top).
+// fakegraph: matching a request path to an endpoint's route pattern, and the plumbing
+// endpoints share (the call they receive, query options, $top, skiptokens, the named user).
 #pragma once
 
+#include <algorithm>    // std::max
+#include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t
 #include <map>          // std::map
 #include <optional>     // std::optional
@@ -10,22 +12,30 @@
 #include <vector>       // std::vector
 
 #include "../auth.hpp"
+#include "../endpoint.hpp"
 #include "../http.hpp"
 #include "../store.hpp"
+#include "paging.hpp"
 #include "strings.hpp"
 
 namespace fakegraph::detail {
 
-/// The endpoints this fake emulates.
-enum class route_kind { not_found, list_chats, get_all_messages };
-
-/// A matched path: which endpoint, and whose data it names.
+/// A matched path: which endpoint, by which of its patterns, and whose data it names.
 struct route {
-  route_kind kind = route_kind::not_found;
+  endpoint kind = endpoint::none;
+  std::string_view pattern;     // "users/{user}/chats": the matched route pattern
   bool me = false;              // /me/... (the signed-in user)
   bool all_chats = false;       // /chats (no user segment)
-  std::string user_key;         // /users/{id | upn}/..., decoded
-  std::string unknown_segment;  // for the 404 message
+  std::string user_key;         // {user}: /users/{id | upn}/..., decoded
+  std::string unknown_segment;  // for the 400 of a path that names nothing served
+};
+
+/// One route of an endpoint: its path after the version, as segments. `{user}` is a user's
+/// id or userPrincipalName (also written `users('{key}')`); `getAllMessages` stands for every
+/// name of that function (is_get_all_messages); other segments are names, in any case.
+struct route_pattern {
+  endpoint kind;
+  std::string_view path;  // "users/{user}/chats"
 };
 
 /// `users('{id}')` → `{id}`; nullopt when the segment is not that form. A quoted key is an
@@ -57,48 +67,59 @@ inline bool is_get_all_messages(std::string_view segment) {
          iequals(segment, "microsoft.graph.getAllMessages()");
 }
 
-/// Matches decoded path segments after the version (`chats`, `me/chats`,
-/// `users/{key}/chats`, `users('{key}')/chats`, each optionally `/getAllMessages`).
-inline route match_route(const std::vector<std::string>& seg) {
+/// Whether one request segment fits one pattern segment; `{user}` captures into `r`.
+inline bool segment_matches(std::string_view pattern, const std::string& segment, route& r) {
+  if (pattern == "{user}") {
+    r.user_key = segment;
+    return !segment.empty();
+  }
+  if (pattern == "getAllMessages") return is_get_all_messages(segment);
+  return iequals(pattern, segment);
+}
+
+/// Matches decoded path segments after the version against `patterns`. A path that matches
+/// none is blamed on its first segment that no pattern reaches: the longest prefix any
+/// pattern matches ends there (a path that stops short, `/users/x` or `/me`, is blamed on its
+/// last segment, which names nothing served here).
+template <class Patterns>
+route match_route(const std::vector<std::string>& raw, const Patterns& patterns) {
+  // `users('{key}')` is two segments, `users` and `{key}`; blame names the segment as sent.
+  std::vector<std::string> seg;
+  std::vector<std::size_t> sent;  // seg[i] came from raw[sent[i]]
+  for (std::size_t i = 0; i < raw.size(); ++i) {
+    if (auto key = key_in_parentheses(raw[i], "users")) {
+      seg.emplace_back("users");
+      sent.push_back(i);
+      seg.push_back(std::move(*key));
+    } else {
+      seg.push_back(raw[i]);
+    }
+    sent.push_back(i);
+  }
+  std::size_t reached = 0;
+  for (const route_pattern& p : patterns) {
+    route r;
+    std::size_t n = 0;
+    bool whole = true;
+    for (const auto part : split(p.path, '/')) {
+      if (n == seg.size() || !segment_matches(part, seg[n], r)) {
+        whole = false;
+        break;
+      }
+      ++n;
+    }
+    if (whole && n == seg.size()) {
+      r.kind = p.kind;
+      r.pattern = p.path;
+      r.me = istarts_with(p.path, "me/");
+      r.all_chats = istarts_with(p.path, "chats");
+      return r;
+    }
+    reached = std::max(reached, n);
+  }
   route r;
-  std::size_t i = 0;
-  // The first segment that does not resolve; a path that stops short of a served resource
-  // (`/users/x`, `/me`) is blamed on its last segment, which names nothing served here.
-  auto unknown = [&](std::size_t at) {
-    r.kind = route_kind::not_found;
-    r.unknown_segment = at < seg.size() ? seg[at] : seg.empty() ? std::string() : seg.back();
-    return r;
-  };
-  if (seg.empty()) return unknown(0);
-  if (iequals(seg[0], "chats")) {
-    r.all_chats = true;
-    i = 1;
-  } else if (iequals(seg[0], "me")) {
-    r.me = true;
-    i = 1;
-  } else if (auto key = key_in_parentheses(seg[0], "users")) {
-    r.user_key = *key;
-    i = 1;
-  } else if (iequals(seg[0], "users") && seg.size() > 1 && !seg[1].empty()) {
-    r.user_key = seg[1];
-    i = 2;
-  } else {
-    return unknown(0);
-  }
-  if (!r.all_chats) {
-    if (i >= seg.size() || !iequals(seg[i], "chats")) return unknown(i);
-    ++i;
-  }
-  if (i == seg.size()) {
-    r.kind = route_kind::list_chats;
-    return r;
-  }
-  if (!r.all_chats && is_get_all_messages(seg[i])) {
-    if (i + 1 < seg.size()) return unknown(i + 1);
-    r.kind = route_kind::get_all_messages;
-    return r;
-  }
-  return unknown(i);
+  if (!raw.empty()) r.unknown_segment = raw[reached < seg.size() ? sent[reached] : raw.size() - 1];
+  return r;
 }
 
 /// What an endpoint gets: the world (read-locked), the caller, and the parsed request.
@@ -213,6 +234,32 @@ inline std::optional<response> read_top(const endpoint_call& call, const query_o
         call.ctx, 400, "BadRequest",
         "Invalid value '0' for $top query option found. The $top query option requires a value "
         "from 1 to 50.");
+  return std::nullopt;
+}
+
+/// What a walk's skiptokens are bound to: the endpoint, the caller, the user whose data is
+/// read, and every option but `$skiptoken` itself (custom ones too: `model` decides who pays
+/// for a getAllMessages walk). A token presented with anything else is refused.
+inline std::uint64_t skiptoken_binding(const endpoint_call& call, const query_options& q,
+                                       const user& target) {
+  std::string options;
+  for (const auto& [name, value] : q.system)
+    if (name != "$skiptoken") options += name + "=" + value + "&";
+  for (const auto& [name, value] : q.custom) options += name + "=" + value + "&";
+  return fingerprint({to_string(call.where.kind), call.who.id, target.id, options});
+}
+
+/// The cursor of the request's `$skiptoken`, if it has one: Graph's 400 for a token that was
+/// not made for this walk (tampered, foreign, another query) or whose key does not have
+/// `key_size` parts.
+inline std::optional<response> read_skiptoken(const endpoint_call& call, const query_options& q,
+                                              std::uint64_t bound, std::size_t key_size,
+                                              std::optional<cursor>& from) {
+  const std::string* token = q.get("$skiptoken");
+  if (!token) return std::nullopt;
+  from = decode_skiptoken(*token, bound, call.secret);
+  if (!from || from->key.size() != key_size)
+    return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
   return std::nullopt;
 }
 

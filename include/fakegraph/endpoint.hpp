@@ -1,0 +1,43 @@
+// fakegraph: the Graph operations a graph serves, by the names the journal, fault rules,
+// coverage and seeds use. What each one does is its row in detail/endpoints.hpp.
+#pragma once
+
+#include <optional>     // std::optional
+#include <string_view>  // std::string_view
+
+#include "detail/strings.hpp"
+
+namespace fakegraph {
+
+/// The Graph operations a graph serves. `none` is a request that matched no route.
+enum class endpoint { none, list_chats, get_all_messages };
+
+namespace detail {
+
+struct endpoint_name {
+  endpoint id;
+  std::string_view name;
+};
+
+/// The name of each endpoint, as seeds, reports and the control plane spell it.
+inline constexpr endpoint_name endpoint_names[] = {{endpoint::none, "none"},
+                                                   {endpoint::list_chats, "listChats"},
+                                                   {endpoint::get_all_messages, "getAllMessages"}};
+
+}  // namespace detail
+
+/// "none", "listChats", "getAllMessages": the names seeds and reports use.
+inline std::string_view to_string(endpoint e) noexcept {
+  for (const auto& row : detail::endpoint_names)
+    if (row.id == e) return row.name;
+  return "none";
+}
+
+/// The inverse of to_string (case-insensitive); nullopt for anything else.
+inline std::optional<endpoint> parse_endpoint(std::string_view s) noexcept {
+  for (const auto& row : detail::endpoint_names)
+    if (detail::iequals(s, row.name)) return row.id;
+  return std::nullopt;
+}
+
+}  // namespace fakegraph

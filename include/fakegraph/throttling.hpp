@@ -1,0 +1,216 @@
+// fakegraph: the throttling model of the documented Teams limits (`graph::throttling()`), on
+// the graph's clock. Which limits count an endpoint's calls is its row in detail/endpoints.hpp.
+#pragma once
+
+#include <cstddef>        // std::size_t
+#include <cstdint>        // std::uint64_t, std::int64_t
+#include <deque>          // std::deque
+#include <mutex>          // std::mutex, std::lock_guard
+#include <optional>       // std::optional
+#include <string>         // std::string
+#include <string_view>    // std::string_view
+#include <unordered_map>  // std::unordered_map
+#include <utility>        // std::move
+#include <vector>         // std::vector
+
+#include "auth.hpp"
+#include "clock.hpp"
+#include "error.hpp"
+
+namespace fakegraph {
+
+/// The rates of the throttling model, in requests per second (a sliding one-second
+/// window on the graph's clock). Defaults: the documented Teams limits. 0 = no limit.
+struct throttling_limits {
+  int get_all_messages_per_app_per_tenant = 200;
+  int get_all_messages_per_app = 1000;     // across tenants
+  int list_chats_per_app_per_tenant = 30;  // "other GET API calls for Microsoft Teams"
+  int list_chats_per_app = 1500;           // across tenants
+  int list_chats_per_user = 5;             // the user whose chats are listed
+};
+
+namespace detail {
+
+/// A throttling verdict: how long to wait, and whether the caller came back too early.
+struct throttle_hit {
+  std::int64_t retry_after_ms = 0;
+  bool early = false;
+  std::string limit;  // "listChatsPerUser", …
+};
+
+/// One documented Teams limit that counts an endpoint's calls (its row in endpoints.hpp):
+/// per application and tenant, per application across tenants, or per user whose data is read.
+struct throttle_rule {
+  enum class per { app_and_tenant, app, target_user };
+  per scope;
+  int throttling_limits::*rate;
+};
+
+/// Each limit by the name `settings.throttling` and the journal's "throttled: …" use.
+struct throttle_limit {
+  std::string_view name;
+  int throttling_limits::*rate;
+};
+inline constexpr throttle_limit throttle_limits[] = {
+    {"getAllMessagesPerAppPerTenant", &throttling_limits::get_all_messages_per_app_per_tenant},
+    {"getAllMessagesPerApp", &throttling_limits::get_all_messages_per_app},
+    {"listChatsPerAppPerTenant", &throttling_limits::list_chats_per_app_per_tenant},
+    {"listChatsPerApp", &throttling_limits::list_chats_per_app},
+    {"listChatsPerUser", &throttling_limits::list_chats_per_user}};
+
+inline std::string_view limit_name(int throttling_limits::*rate) {
+  for (const throttle_limit& l : throttle_limits)
+    if (l.rate == rate) return l.name;
+  return {};
+}
+
+}  // namespace detail
+
+/// The throttling model (`graph::throttling()`): sliding one-second windows per app per
+/// tenant, per app, and per user, on the graph's clock. Off until enabled.
+///
+/// Over a limit, the answer is 429 with `Retry-After` in whole seconds (rounded up) until
+/// the window has room. A request that comes back before that time has passed is throttled
+/// again (counted in `early_retries()`) and does not use the window. Thread-safe.
+class throttler {
+ public:
+  throttler() = default;
+  throttler(const throttler&) = delete;
+  throttler& operator=(const throttler&) = delete;
+
+  /// Turns the model on with these limits (and forgets earlier windows). Throws
+  /// `fakegraph.throttling.bad_limit` for a negative limit.
+  void enable(throttling_limits limits = {}) {
+    check(limits, [](std::string_view key, const std::string& message) {
+      throw error("fakegraph.throttling.bad_limit", std::string(key) + ": " + message);
+    });
+    std::lock_guard<std::mutex> lock(mutex_);
+    limits_ = limits;
+    enabled_ = true;
+    windows_.clear();
+  }
+  void disable() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    enabled_ = false;
+    windows_.clear();
+  }
+  bool enabled() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return enabled_;
+  }
+  throttling_limits limits() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return limits_;
+  }
+  /// Requests answered 429 by the model, including early retries.
+  std::uint64_t throttled() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return throttled_;
+  }
+  /// Throttled requests that came before the Retry-After they had been given.
+  std::uint64_t early_retries() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return early_;
+  }
+  /// Forgets the windows and the counts; keeps the limits and the on/off state.
+  void clear() {
+    std::lock_guard<std::mutex> lock(mutex_);
+    windows_.clear();
+    throttled_ = 0;
+    early_ = 0;
+  }
+
+  // ---- used by the graph ----------------------------------------------------------
+
+  template <class Bad>
+  static void check(const throttling_limits& l, Bad&& bad) {
+    for (const detail::throttle_limit& limit : detail::throttle_limits)
+      if (l.*limit.rate < 0)
+        bad(limit.name, "must be 0 (no limit) or more, not " + std::to_string(l.*limit.rate));
+  }
+
+  void configure(std::optional<throttling_limits> limits) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    enabled_ = limits.has_value();
+    limits_ = limits.value_or(throttling_limits{});
+    windows_.clear();
+    throttled_ = 0;
+    early_ = 0;
+  }
+
+  /// Admits one request to an endpoint counted by `rules`, or says how long to wait.
+  /// `target_user` is the user whose data the request reads (empty when unknown).
+  std::optional<detail::throttle_hit> admit(const std::vector<detail::throttle_rule>& rules,
+                                            const principal& who, const std::string& target_user,
+                                            timestamp now) {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!enabled_) return std::nullopt;
+    struct bucket {
+      std::string_view limit;
+      std::string key;
+      int rate;
+    };
+    std::vector<bucket> buckets;
+    using per = detail::throttle_rule::per;
+    for (const detail::throttle_rule& rule : rules) {
+      const std::string_view limit = detail::limit_name(rule.rate);
+      std::string key = std::string(limit) + "|";
+      if (rule.scope == per::target_user) {
+        if (target_user.empty()) continue;
+        key += detail::to_lower(target_user);
+      } else {
+        if (!who.is_application()) continue;  // the per-app limits count applications
+        key += detail::to_lower(who.id);
+        if (rule.scope == per::app_and_tenant) key += "|" + detail::to_lower(who.tenant_id);
+      }
+      buckets.push_back({limit, std::move(key), limits_.*rule.rate});
+    }
+    // Still inside an earlier Retry-After: throttled again, without using the window.
+    for (const auto& b : buckets) {
+      if (b.rate <= 0) continue;
+      const auto it = windows_.find(b.key);
+      if (it != windows_.end() && now < it->second.blocked_until) {
+        ++throttled_;
+        ++early_;
+        return detail::throttle_hit{round_up_seconds(it->second.blocked_until - now), true,
+                                    std::string(b.limit)};
+      }
+    }
+    for (const auto& b : buckets) {
+      if (b.rate <= 0) continue;
+      window& w = windows_[b.key];
+      while (!w.accepted.empty() && w.accepted.front() <= now - window_ms) w.accepted.pop_front();
+      if (w.accepted.size() >= static_cast<std::size_t>(b.rate)) {
+        const std::int64_t wait = round_up_seconds(w.accepted.front() + window_ms - now);
+        w.blocked_until = now + wait;
+        ++throttled_;
+        return detail::throttle_hit{wait, false, std::string(b.limit)};
+      }
+    }
+    for (const auto& b : buckets)
+      if (b.rate > 0) windows_[b.key].accepted.push_back(now);
+    return std::nullopt;
+  }
+
+ private:
+  static constexpr timestamp window_ms = 1000;
+
+  struct window {
+    std::deque<timestamp> accepted;  // admitted requests in the last second (at most the rate)
+    timestamp blocked_until = 0;
+  };
+
+  static std::int64_t round_up_seconds(std::int64_t ms) {
+    if (ms < 1000) return 1000;
+    return (ms + 999) / 1000 * 1000;
+  }
+
+  mutable std::mutex mutex_;
+  bool enabled_ = false;
+  throttling_limits limits_;
+  std::unordered_map<std::string, window> windows_;
+  std::uint64_t throttled_ = 0;
+  std::uint64_t early_ = 0;
+};
+
+}  // namespace fakegraph
