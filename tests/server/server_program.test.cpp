@@ -137,6 +137,23 @@ TEST_CASE("fakegraph-server: the clock runs unless --clock fixed, --no-admin tur
   CHECK(*status == 0);
 }
 
+TEST_CASE("fakegraph-server --quiet answers without a line per request", "[server][program]") {
+  child_process child(
+      program({"--data", fakegraph_test::data_file(), "--port", "0", "--quiet", "--no-admin"}));
+  const auto line = child.first_stdout_line(patience);
+  REQUIRE(line);
+  httplib::Client client("127.0.0.1", ready_port(*line));
+  const auto res = client.Get("/v1.0/me/chats?$top=2", {{"Authorization", "Bearer adele-read"}});
+  REQUIRE(res);
+  CHECK(res->status == 200);
+  child.send_signal(SIGTERM);
+  const auto status = child.wait(patience);
+  REQUIRE(status);
+  CHECK(*status == 0);
+  CHECK(child.err().find("/v1.0/me/chats") == std::string::npos);
+  CHECK_THAT(child.err(), contains_substring("stopping on SIGTERM"));
+}
+
 TEST_CASE("fakegraph-server keeps a bounded journal: --journal N entries, 0 for none",
           "[server][program][control]") {
   struct budget {
