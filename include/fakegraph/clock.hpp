@@ -3,7 +3,7 @@
 
 #include <atomic>       // std::atomic
 #include <chrono>       // std::chrono::system_clock, durations for advance()
-#include <cstdint>      // std::int64_t
+#include <cstdint>      // std::int64_t, std::uint64_t
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -49,11 +49,19 @@ inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
+/// Appends |v| in decimal, zero-padded to `width` digits (no allocation: times are written
+/// on every answer).
 inline void put_digits(std::string& out, std::int64_t v, int width) {
-  std::string s = std::to_string(v < 0 ? -v : v);
-  if (s.size() < static_cast<std::size_t>(width))
-    s.insert(0, static_cast<std::size_t>(width) - s.size(), '0');
-  out += s;
+  char buf[24];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  std::uint64_t u = v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  do {
+    *--p = static_cast<char>('0' + u % 10);
+    u /= 10;
+  } while (u != 0);
+  while (end - p < width) *--p = '0';
+  out.append(p, static_cast<std::size_t>(end - p));
 }
 
 }  // namespace detail
@@ -129,13 +137,11 @@ inline std::optional<timestamp> parse_time(std::string_view s) {
 }
 
 /// Graph's wire format: UTC with `Z`, the fraction without trailing zeros, none when whole
-/// (`2020-12-04T23:10:28.51Z`, `0001-01-01T00:00:00Z`).
-inline std::string format_time(timestamp t) {
+/// (`2020-12-04T23:10:28.51Z`, `0001-01-01T00:00:00Z`), appended to `out`.
+inline void append_time(std::string& out, timestamp t) {
   const std::int64_t days = detail::floor_div(t, 86400000);
   std::int64_t rest = t - days * 86400000;
   const detail::civil c = detail::civil_from_days(days);
-  std::string out;
-  out.reserve(24);
   detail::put_digits(out, c.year, 4);
   out += '-';
   detail::put_digits(out, c.month, 2);
@@ -151,13 +157,21 @@ inline std::string format_time(timestamp t) {
   detail::put_digits(out, rest / 1000, 2);
   std::int64_t ms = rest % 1000;
   if (ms != 0) {
-    std::string frac;
-    detail::put_digits(frac, ms, 3);
-    while (frac.back() == '0') frac.pop_back();
+    int width = 3;  // no trailing zeros: .5, .25, .125
+    while (ms % 10 == 0) {
+      ms /= 10;
+      --width;
+    }
     out += '.';
-    out += frac;
+    detail::put_digits(out, ms, width);
   }
   out += 'Z';
+}
+
+/// The same, as a string.
+inline std::string format_time(timestamp t) {
+  std::string out;
+  append_time(out, t);
   return out;
 }
 

@@ -447,7 +447,7 @@ inline response list_chats(const endpoint_call& call) {
     context += ")";
   }
   std::string body;
-  body.reserve(512 + rows.size() * (expand.members ? 2048 : 512));
+  body.reserve(1024 + rows.size() * (expand.members ? 2560 : 640));
   json_writer w(body);
   w.begin_object()
       .key("@odata.context")

@@ -161,10 +161,15 @@ struct settings {
 
 namespace detail {
 
+/// A time as Graph writes it, for json_writer::quoted (no copy, no escaping pass).
+inline auto time_text(timestamp t) {
+  return [t](std::string& out) { append_time(out, t); };
+}
+
 /// A time as Graph writes it, or null.
 inline void write_time_or_null(json_writer& w, const std::optional<timestamp>& t) {
   if (t)
-    w.value(format_time(*t));
+    w.quoted(time_text(*t));
   else
     w.null();
 }
@@ -225,9 +230,9 @@ inline void write_message(json_writer& w, const chat_message& m, const std::stri
                  ? std::string_view("unknownFutureValue")
                  : std::string_view(m.message_type))
       .key("createdDateTime")
-      .value(format_time(m.created))
+      .quoted(time_text(m.created))
       .key("lastModifiedDateTime")
-      .value(format_time(m.last_modified))
+      .quoted(time_text(m.last_modified))
       .key("lastEditedDateTime");
   write_time_or_null(w, m.last_edited);
   w.key("deletedDateTime");
@@ -272,7 +277,7 @@ inline void write_preview(json_writer& w, const chat_message& m, std::string_vie
       .key("id")
       .value(m.id)
       .key("createdDateTime")
-      .value(format_time(m.created))
+      .quoted(time_text(m.created))
       .key("isDeleted")
       .value(m.deleted.has_value())
       .key("messageType")
@@ -286,10 +291,21 @@ inline void write_preview(json_writer& w, const chat_message& m, std::string_vie
   w.end_object();
 }
 
-/// An opaque, base64-looking membership id, stable for a (chat, user) pair.
-inline std::string membership_id(const chat& c, const std::string& user_id) {
-  return base64_encode("1#" + c.id + "#" + user_id, false);
+/// An opaque, base64-looking membership id, stable for a (chat, user) pair, for
+/// json_writer::quoted.
+inline auto membership_id_text(const chat& c, const std::string& user_id) {
+  return [&c, &user_id](std::string& out) {
+    append_base64(out, "1#" + c.id + "#" + user_id, false);
+  };
 }
+
+/// The same, as a string.
+inline std::string membership_id(const chat& c, const std::string& user_id) {
+  std::string out;
+  membership_id_text(c, user_id)(out);
+  return out;
+}
+
 
 /// aadUserConversationMember as `$expand=members` writes it.
 inline void write_member(json_writer& w, const chat& c, const chat_member& m, const user& u) {
@@ -297,7 +313,7 @@ inline void write_member(json_writer& w, const chat& c, const chat_member& m, co
       .key("@odata.type")
       .value("#microsoft.graph.aadUserConversationMember")
       .key("id")
-      .value(membership_id(c, m.user_id))
+      .quoted(membership_id_text(c, m.user_id))
       .key("roles")
       .begin_array();
   for (const auto& role : m.roles) w.value(role);
@@ -305,7 +321,7 @@ inline void write_member(json_writer& w, const chat& c, const chat_member& m, co
       .key("displayName")
       .value(u.display_name)
       .key("visibleHistoryStartDateTime")
-      .value(format_time(m.visible_history_start))
+      .quoted(time_text(m.visible_history_start))
       .key("userId")
       .value(u.id)
       .key("email")
@@ -325,9 +341,9 @@ inline void begin_chat(json_writer& w, const chat& c, const chat_member* viewer,
       .key("topic")
       .value_or_null(c.topic)
       .key("createdDateTime")
-      .value(format_time(c.created))
+      .quoted(time_text(c.created))
       .key("lastUpdatedDateTime")
-      .value(format_time(c.last_updated))
+      .quoted(time_text(c.last_updated))
       .key("chatType")
       .value(to_string(c.type))
       .key("webUrl")
@@ -368,7 +384,7 @@ inline void begin_chat(json_writer& w, const chat& c, const chat_member* viewer,
         .key("isHidden")
         .value(viewer->is_hidden)
         .key("lastMessageReadDateTime")
-        .value(format_time(viewer->last_message_read))
+        .quoted(time_text(viewer->last_message_read))
         .end_object();
 }
 

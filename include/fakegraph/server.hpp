@@ -568,7 +568,7 @@ Options:
                     the plane is open on a loopback address and off on any other
   --no-admin        no control plane
   --journal N       keep the last N requests in the journal (default 1000; 0: none)
-  --journal-mib M   and at most M MiB of their bodies (default 8)
+  --journal-mib M   and at most M MiB of their bodies (default 2)
   --quiet           no line per request on stderr (failures are still logged)
   -h, --help        print this help and exit
 
@@ -604,7 +604,7 @@ struct server_command_line {
   bool clock_running = true;
   // The journal's budget: what the control plane reads, bounded so a long run does not grow.
   std::size_t journal_entries = 1000;
-  std::size_t journal_mib = 8;
+  std::size_t journal_mib = 2;
   server_options options;
 };
 

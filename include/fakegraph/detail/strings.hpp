@@ -103,30 +103,38 @@ inline constexpr char base64_std_alphabet[] =
 inline constexpr char base64_url_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
+/// Appends the Base64 of `in`; `url` selects the URL-safe alphabet without padding.
+inline void append_base64(std::string& out, std::string_view in, bool url) {
+  const char* alphabet = url ? base64_url_alphabet : base64_std_alphabet;
+  const std::size_t whole = in.size() / 3;
+  const std::size_t rest = in.size() % 3;
+  const std::size_t at = out.size();
+  out.resize(at + whole * 4 + (rest == 0 ? 0 : url ? rest + 1 : 4), '=');
+  const auto byte = [&](std::size_t k) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(in[k]));
+  };
+  char* o = out.data() + at;
+  for (std::size_t g = 0; g < whole; ++g) {
+    const std::uint32_t n = byte(3 * g) << 16 | byte(3 * g + 1) << 8 | byte(3 * g + 2);
+    *o++ = alphabet[(n >> 18) & 63];
+    *o++ = alphabet[(n >> 12) & 63];
+    *o++ = alphabet[(n >> 6) & 63];
+    *o++ = alphabet[n & 63];
+  }
+  if (rest > 0) {  // the last one or two bytes; '=' padding stays unless url
+    const std::size_t i = 3 * whole;
+    std::uint32_t n = byte(i) << 16;
+    if (rest == 2) n |= byte(i + 1) << 8;
+    *o++ = alphabet[(n >> 18) & 63];
+    *o++ = alphabet[(n >> 12) & 63];
+    if (rest == 2) *o = alphabet[(n >> 6) & 63];
+  }
+}
+
 /// Base64; `url` selects the URL-safe alphabet without padding.
 inline std::string base64_encode(std::string_view in, bool url) {
-  const char* alphabet = url ? base64_url_alphabet : base64_std_alphabet;
   std::string out;
-  out.reserve((in.size() + 2) / 3 * 4);
-  std::size_t i = 0;
-  for (; i + 2 < in.size(); i += 3) {
-    const auto n = (static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << 16) |
-                   (static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8) |
-                   static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 2]));
-    out.push_back(alphabet[(n >> 18) & 63]);
-    out.push_back(alphabet[(n >> 12) & 63]);
-    out.push_back(alphabet[(n >> 6) & 63]);
-    out.push_back(alphabet[n & 63]);
-  }
-  const std::size_t rest = in.size() - i;
-  if (rest > 0) {
-    auto n = static_cast<std::uint32_t>(static_cast<unsigned char>(in[i])) << 16;
-    if (rest == 2) n |= static_cast<std::uint32_t>(static_cast<unsigned char>(in[i + 1])) << 8;
-    out.push_back(alphabet[(n >> 18) & 63]);
-    out.push_back(alphabet[(n >> 12) & 63]);
-    if (rest == 2) out.push_back(alphabet[(n >> 6) & 63]);
-    if (!url) out.append(rest == 1 ? "==" : "=");
-  }
+  append_base64(out, in, url);
   return out;
 }
 

@@ -7,7 +7,8 @@
 #include <nlohmann/json.hpp>  // nlohmann::json, nlohmann::ordered_json
 
 #include <cstddef>      // std::size_t
-#include <cstdint>      // std::int64_t
+#include <cstdint>      // std::int64_t, std::uint64_t
+#include <cstring>      // std::memcpy
 #include <optional>     // std::optional
 #include <string>       // std::string, std::to_string
 #include <string_view>  // std::string_view
@@ -85,20 +86,49 @@ inline std::string header_text(std::string_view s) {
   return clean;
 }
 
+/// Whether 8 bytes need nothing from a JSON string writer: no control character, no '"' or
+/// '\\', nothing above 0x7F (eight at once, in one 64-bit word).
+inline bool plain_ascii8(const char* p) noexcept {
+  std::uint64_t x;
+  std::memcpy(&x, p, sizeof x);
+  constexpr std::uint64_t ones = 0x0101010101010101ull;
+  constexpr std::uint64_t highs = 0x8080808080808080ull;
+  const auto has_zero = [](std::uint64_t v) { return (v - ones) & ~v & highs; };
+  const std::uint64_t control = (x - ones * 0x20) & ~x & highs;  // a byte below 0x20
+  return ((x & highs) | control | has_zero(x ^ (ones * '"')) | has_zero(x ^ (ones * '\\'))) == 0;
+}
+
 /// Appends `s` as a JSON string literal, quotes included, exactly as nlohmann's `dump()` writes
 /// it (`\"`, `\\`, `\n`-style short escapes, `\u00XX` for other control characters, everything
 /// else as is), with each byte that starts no well-formed UTF-8 sequence written as U+FFFD.
+/// Runs of plain ASCII, nearly all of an answer, are copied whole.
 inline void append_json_string(std::string& out, std::string_view s) {
+  // 1: a control character, '"' or '\\' (escaped); 2: a byte above 0x7F (checked as UTF-8).
+  static constexpr auto classes = [] {
+    struct table {
+      unsigned char of[256] = {};
+    } t;
+    for (int b = 0; b < 0x20; ++b) t.of[b] = 1;
+    t.of[static_cast<unsigned char>('"')] = 1;
+    t.of[static_cast<unsigned char>('\\')] = 1;
+    for (int b = 0x80; b < 0x100; ++b) t.of[b] = 2;
+    return t;
+  }();
   static constexpr char hex[] = "0123456789abcdef";
   out += '"';
   std::size_t run = 0;  // start of the bytes not yet copied
   for (std::size_t i = 0; i < s.size();) {
+    if (i + 8 <= s.size() && plain_ascii8(s.data() + i)) {
+      i += 8;
+      continue;
+    }
     const auto b = static_cast<unsigned char>(s[i]);
-    if (b >= 0x20 && b != '"' && b != '\\' && b < 0x80) {
+    const unsigned char kind = classes.of[b];
+    if (kind == 0) {
       ++i;
       continue;
     }
-    if (b >= 0x80) {
+    if (kind == 2) {
       const std::size_t n = utf8_sequence_length(s, i);
       if (n != 0) {
         i += n;
@@ -129,7 +159,7 @@ inline void append_json_string(std::string& out, std::string_view s) {
         out += "\\t";
         break;
       default:
-        if (b >= 0x80) {
+        if (kind == 2) {
           out += replacement_character;
         } else {
           out += "\\u00";
@@ -176,7 +206,19 @@ class json_writer {
   json_writer& begin_array() { return open('['); }
   json_writer& end_array() { return close(']'); }
 
-  /// `"name":`; the value follows.
+  /// `"name":` for a name written in the fake's own code: a string literal, which holds
+  /// nothing to escape, so it is copied as it is.
+  template <std::size_t N>
+  json_writer& key(const char (&name)[N]) {
+    comma();
+    out_ += '"';
+    out_.append(name, N - 1);
+    out_ += "\":";
+    comma_due_ = false;
+    return *this;
+  }
+
+  /// `"name":` for any other name (a key of stored JSON); the value follows.
   json_writer& key(std::string_view name) {
     comma();
     append_json_string(out_, name);
@@ -230,6 +272,17 @@ class json_writer {
     out_ += j.dump();  // numbers, booleans, null: nlohmann's own spelling
     return done();
   }
+  /// A string whose text `append(out)` writes and the caller knows needs no escaping
+  /// (digits, times, base64): written without the escaping pass.
+  template <class Append>
+  json_writer& quoted(Append&& append) {
+    comma();
+    out_ += '"';
+    append(out_);
+    out_ += '"';
+    return done();
+  }
+
   /// How many bytes the output holds (a position to come back to).
   std::size_t size() const noexcept { return out_.size(); }
 
