@@ -12,14 +12,12 @@
 #include <thread>      // std::thread
 #include <vector>      // std::vector
 
+#include "support/fixtures.hpp"
+
+using fakegraph_test::get;
 using nlohmann::json;
 
 namespace {
-
-fakegraph::response get(const fakegraph::graph& g, const std::string& url,
-                        const std::string& token) {
-  return g.handle({"GET", url, {{"Authorization", "Bearer " + token}}});
-}
 
 std::string user(int i) { return "user" + std::to_string(i) + "@contoso.com"; }
 

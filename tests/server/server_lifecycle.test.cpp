@@ -12,7 +12,7 @@
 #include <utility>     // std::move
 #include <vector>      // std::vector
 
-using fakegraph_test::contoso;
+using fakegraph_test::default_world;
 
 namespace {
 
@@ -34,7 +34,7 @@ std::string error_id_of(const std::function<void()>& f) {
 
 TEST_CASE("a server is ready when constructed and can be started and stopped 100 times",
           "[server]") {
-  const auto g = contoso();
+  const auto g = default_world();
   for (int i = 0; i < 100; ++i) {
     fakegraph::server srv(g);
     REQUIRE(srv.running());
@@ -96,7 +96,7 @@ TEST_CASE("a moved server keeps serving, the moved-from one is inert", "[server]
 TEST_CASE("the server outlives the graph it was made from", "[server]") {
   std::unique_ptr<fakegraph::server> srv;
   {
-    const auto g = contoso();
+    const auto g = default_world();
     srv = std::make_unique<fakegraph::server>(g);
   }
   httplib::Client client(srv->host(), srv->port());
