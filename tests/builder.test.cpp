@@ -6,16 +6,16 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <atomic>      // std::atomic
-#include <chrono>      // std::chrono::hours, std::chrono::minutes
-#include <functional>  // std::function
-#include <string>      // std::string
-#include <thread>      // std::thread
-#include <vector>      // std::vector
+#include <atomic>  // std::atomic
+#include <chrono>  // std::chrono::hours, std::chrono::minutes
+#include <string>  // std::string
+#include <thread>  // std::thread
+#include <vector>  // std::vector
 
 #include "support/fixtures.hpp"
 #include "support/walk.hpp"
 
+using fakegraph_test::error_id;
 using fakegraph_test::get;
 using fakegraph_test::ids_of;
 using nlohmann::json;
@@ -26,15 +26,6 @@ namespace {
 std::vector<std::string> exported_ids(const fakegraph::graph& g, const std::string& user) {
   return fakegraph_test::walked_ids(
       fakegraph_test::walk(g, "/v1.0/users/" + user + "/chats/getAllMessages?$top=50", "app"));
-}
-
-std::string error_id(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const fakegraph::error& e) {
-    return e.id();
-  }
-  return "(no error)";
 }
 
 }  // namespace

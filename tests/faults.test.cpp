@@ -19,6 +19,7 @@
 using fakegraph::endpoint;
 using fakegraph::fault;
 using fakegraph_test::default_world;
+using fakegraph_test::error_id;
 using fakegraph_test::get;
 using fakegraph_test::walk;
 using fakegraph_test::walked_ids;
@@ -35,15 +36,6 @@ std::vector<int> statuses(const fakegraph::graph& g, int n, const std::string& u
   std::vector<int> out;
   for (int i = 0; i < n; ++i) out.push_back(get(g, url, token).status);
   return out;
-}
-
-std::string error_id(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const fakegraph::error& e) {
-    return e.id();
-  }
-  return "(no error)";
 }
 
 json seed_with(const json& settings) {

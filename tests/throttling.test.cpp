@@ -6,14 +6,14 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <chrono>      // std::chrono::milliseconds, std::chrono::seconds
-#include <functional>  // std::function
-#include <string>      // std::string
-#include <thread>      // std::thread
-#include <vector>      // std::vector
+#include <chrono>  // std::chrono::milliseconds, std::chrono::seconds
+#include <string>  // std::string
+#include <thread>  // std::thread
+#include <vector>  // std::vector
 
 #include "support/fixtures.hpp"
 
+using fakegraph_test::error_id;
 using fakegraph_test::get;
 using nlohmann::json;
 
@@ -31,15 +31,6 @@ fakegraph::graph crowd() {
     g.add_message(chat, {user(i), "hello"});
   }
   return g;
-}
-
-std::string error_id(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const fakegraph::error& e) {
-    return e.id();
-  }
-  return "(no error)";
 }
 
 }  // namespace

@@ -4,30 +4,21 @@
 #include "server_support.hpp"
 #include "support/catch.hpp"
 
-#include <chrono>      // std::chrono::steady_clock, seconds
-#include <functional>  // std::function
-#include <memory>      // std::unique_ptr, std::make_unique
-#include <string>      // std::string, std::to_string
-#include <thread>      // std::thread
-#include <utility>     // std::move
-#include <vector>      // std::vector
+#include <chrono>   // std::chrono::steady_clock, seconds
+#include <memory>   // std::unique_ptr, std::make_unique
+#include <string>   // std::string, std::to_string
+#include <thread>   // std::thread
+#include <utility>  // std::move
+#include <vector>   // std::vector
 
 using fakegraph_test::default_world;
+using fakegraph_test::error_id;
 
 namespace {
 
 // A handler that needs no seed: answers 200 with the URL it was given.
 fakegraph::response echo_url(const fakegraph::request& r) {
   return {200, {{"Content-Type", "text/plain"}}, r.url};
-}
-
-std::string error_id_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const fakegraph::error& e) {
-    return e.id();
-  }
-  return "(no fakegraph::error)";
 }
 
 }  // namespace
@@ -109,7 +100,7 @@ TEST_CASE("a busy port is refused with fakegraph.server.bind", "[server]") {
   fakegraph::server first(echo_url);
   fakegraph::server_options same;
   same.port = first.port();
-  CHECK(error_id_of([&] { fakegraph::server second(echo_url, same); }) == "fakegraph.server.bind");
+  CHECK(error_id([&] { fakegraph::server second(echo_url, same); }) == "fakegraph.server.bind");
   // The first server was not disturbed (no SO_REUSEPORT sharing of its connections).
   for (int i = 0; i < 4; ++i) {
     httplib::Client client(first.host(), first.port());
@@ -137,23 +128,20 @@ TEST_CASE("bad options throw fakegraph::error with a stable id", "[server]") {
   fakegraph::server_options options;
   SECTION("port out of range") {
     options.port = 65536;
-    CHECK(error_id_of([&] { fakegraph::server s(echo_url, options); }) ==
-          "fakegraph.server.options");
+    CHECK(error_id([&] { fakegraph::server s(echo_url, options); }) == "fakegraph.server.options");
     options.port = -1;
-    CHECK(error_id_of([&] { fakegraph::server s(echo_url, options); }) ==
-          "fakegraph.server.options");
+    CHECK(error_id([&] { fakegraph::server s(echo_url, options); }) == "fakegraph.server.options");
   }
   SECTION("half a TLS pair") {
     options.tls_cert = "cert.pem";
-    CHECK(error_id_of([&] { fakegraph::server s(echo_url, options); }) ==
-          "fakegraph.server.options");
+    CHECK(error_id([&] { fakegraph::server s(echo_url, options); }) == "fakegraph.server.options");
   }
   SECTION("an unknown host") {
     options.host = "no-such-host.invalid";
-    CHECK(error_id_of([&] { fakegraph::server s(echo_url, options); }) == "fakegraph.server.bind");
+    CHECK(error_id([&] { fakegraph::server s(echo_url, options); }) == "fakegraph.server.bind");
   }
   SECTION("an empty handler") {
-    CHECK(error_id_of([&] { fakegraph::server s(fakegraph::server::handler{}, options); }) ==
+    CHECK(error_id([&] { fakegraph::server s(fakegraph::server::handler{}, options); }) ==
           "fakegraph.server.options");
   }
 }

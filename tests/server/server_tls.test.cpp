@@ -14,12 +14,7 @@ using nlohmann::json;
 namespace {
 
 std::string error_id_of(const fakegraph::server_options& options) {
-  try {
-    fakegraph::server srv(default_world(), options);
-  } catch (const fakegraph::error& e) {
-    return e.id();
-  }
-  return "(no fakegraph::error)";
+  return fakegraph_test::error_id([&] { fakegraph::server srv(default_world(), options); });
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 // The helpers the test files share, the one home of each: the data directory and the default
-// world, a GET, Graph's error body, and nextLink walks that judge nothing.
+// world, a GET, Graph's error body, the id of a thrown fakegraph::error, and nextLink walks
+// that judge nothing.
 //
 // Nothing here needs Catch, so any test program can include it. What checks with Catch
 // (REQUIRE) lives beside it in support/walk.hpp (the walk that requires 200 on every page);
@@ -11,12 +12,13 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <cstddef>  // std::size_t
-#include <fstream>  // std::ifstream
-#include <sstream>  // std::ostringstream
-#include <string>   // std::string
-#include <utility>  // std::move
-#include <vector>   // std::vector
+#include <cstddef>     // std::size_t
+#include <fstream>     // std::ifstream
+#include <functional>  // std::function
+#include <sstream>     // std::ostringstream
+#include <string>      // std::string
+#include <utility>     // std::move
+#include <vector>      // std::vector
 
 namespace fakegraph_test {
 
@@ -96,6 +98,16 @@ inline bool is_error(const fakegraph::response& r, int status, const std::string
   const nlohmann::json j = nlohmann::json::parse(r.body, nullptr, false);
   return j.is_object() && j.contains("error") && j["error"].value("code", "") == code &&
          j["error"].value("message", "") == message;
+}
+
+/// The id of the fakegraph::error that `f` throws ("(no fakegraph::error)" when it throws none).
+inline std::string error_id(const std::function<void()>& f) {
+  try {
+    f();
+  } catch (const fakegraph::error& e) {
+    return e.id();
+  }
+  return "(no fakegraph::error)";
 }
 
 // ---- walks that judge nothing -------------------------------------------------------------
