@@ -291,7 +291,7 @@ TEST_CASE("Auth: personal Microsoft accounts are refused with 403", "[auth]") {
                  {"exp", seed_now_seconds(g, -301)}};  // past the 5-minute skew
   require_401(lct::get(g, "/v1.0/me/chats", lct::jwt(claims)), expired_message);
   // The default world's personal account too.
-  const auto d = fakegraph::graph::from_file(lct::default_seed_path());
+  const auto d = fakegraph_test::default_world();
   check_refused(lct::get(d, "/v1.0/me/chats", "msa-user"));
   require_401(lct::get(d, "/v1.0/me/chats", "expired-token"), expired_message);
   require_401(lct::get(d, "/v1.0/users/adele@contoso.com/chats", "exporter-expired"),

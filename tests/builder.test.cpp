@@ -6,50 +6,26 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <atomic>      // std::atomic
-#include <chrono>      // std::chrono::hours, std::chrono::minutes
-#include <functional>  // std::function
-#include <string>      // std::string
-#include <thread>      // std::thread
-#include <vector>      // std::vector
+#include <atomic>  // std::atomic
+#include <chrono>  // std::chrono::hours, std::chrono::minutes
+#include <string>  // std::string
+#include <thread>  // std::thread
+#include <vector>  // std::vector
 
+#include "support/fixtures.hpp"
+#include "support/walk.hpp"
+
+using fakegraph_test::error_id;
+using fakegraph_test::get;
+using fakegraph_test::ids_of;
 using nlohmann::json;
 
 namespace {
 
-fakegraph::response get(const fakegraph::graph& g, const std::string& url,
-                        const std::string& token) {
-  return g.handle({"GET", url, {{"Authorization", "Bearer " + token}}});
-}
-
-std::vector<std::string> chat_ids(const fakegraph::response& r) {
-  std::vector<std::string> ids;
-  const json page = r.json();
-  for (const auto& c : page.at("value")) ids.push_back(c.at("id").get<std::string>());
-  return ids;
-}
-
 // Every message id getAllMessages returns for a user, following nextLinks.
 std::vector<std::string> exported_ids(const fakegraph::graph& g, const std::string& user) {
-  std::vector<std::string> ids;
-  std::string url = "/v1.0/users/" + user + "/chats/getAllMessages?$top=50";
-  while (!url.empty()) {
-    const auto r = get(g, url, "app");
-    REQUIRE(r.status == 200);
-    const json page = r.json();
-    for (const auto& m : page.at("value")) ids.push_back(m.at("id").get<std::string>());
-    url = page.value("@odata.nextLink", "");
-  }
-  return ids;
-}
-
-std::string error_id(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const fakegraph::error& e) {
-    return e.id();
-  }
-  return "(no error)";
+  return fakegraph_test::walked_ids(
+      fakegraph_test::walk(g, "/v1.0/users/" + user + "/chats/getAllMessages?$top=50", "app"));
 }
 
 }  // namespace
@@ -75,8 +51,8 @@ TEST_CASE("Builder: a two-line world answers List chats", "[builder]") {
   CHECK(chat.find("@unq.gbl.spaces") != std::string::npos);
 
   // Megan sees the same chat; the app token reads Adele's chats.
-  CHECK(chat_ids(get(g, "/v1.0/me/chats", "megan@contoso.com")) == std::vector<std::string>{chat});
-  CHECK(chat_ids(get(g, "/v1.0/users/adele@contoso.com/chats", "app")) ==
+  CHECK(ids_of(get(g, "/v1.0/me/chats", "megan@contoso.com")) == std::vector<std::string>{chat});
+  CHECK(ids_of(get(g, "/v1.0/users/adele@contoso.com/chats", "app")) ==
         std::vector<std::string>{chat});
 }
 
@@ -235,7 +211,7 @@ TEST_CASE("Builder: add_member widens a chat and moves lastUpdatedDateTime", "[b
   const std::string chat =
       g.add_chat(fakegraph::chat_spec::group({"adele@contoso.com", "megan@contoso.com"}));
   const std::string before = g.add_message(chat, {"adele@contoso.com", "before Lee"});
-  CHECK(chat_ids(get(g, "/v1.0/me/chats", "lee@contoso.com")).empty());
+  CHECK(ids_of(get(g, "/v1.0/me/chats", "lee@contoso.com")).empty());
 
   g.clock().advance(std::chrono::hours(1));
   fakegraph::chat_member lee{"lee@contoso.com"};
@@ -243,7 +219,7 @@ TEST_CASE("Builder: add_member widens a chat and moves lastUpdatedDateTime", "[b
   const std::string lee_id = g.add_member(chat, lee);
   const std::string after = g.add_message(chat, {"lee@contoso.com", "hi, I'm Lee"});
 
-  CHECK(chat_ids(get(g, "/v1.0/me/chats", "lee@contoso.com")) == std::vector<std::string>{chat});
+  CHECK(ids_of(get(g, "/v1.0/me/chats", "lee@contoso.com")) == std::vector<std::string>{chat});
   const json c = get(g, "/v1.0/me/chats?$expand=members", "adele@contoso.com").json()["value"][0];
   CHECK(c["lastUpdatedDateTime"] == "2026-11-01T13:00:00Z");
   REQUIRE(c["members"].size() == 3);
@@ -313,15 +289,15 @@ TEST_CASE("Builder: calls on a live graph while other threads read it",
 
 TEST_CASE("Builder: reset() goes back to the seed, snapshot()/restore() to a moment",
           "[builder][reset]") {
-  auto g = fakegraph::graph::from_file(FAKEGRAPH_TEST_DATA_DIR "/contoso.json");
-  const auto seeded = chat_ids(get(g, "/v1.0/me/chats?$top=50", "adele-read"));
+  auto g = fakegraph_test::default_world();
+  const auto seeded = ids_of(get(g, "/v1.0/me/chats?$top=50", "adele-read"));
   const fakegraph::timestamp seed_now = g.clock().now();
 
   const std::string extra = g.add_chat({"adele@contoso.com", "isaiah@contoso.com"});
   g.clock().advance(std::chrono::hours(48));
   g.faults().add(fakegraph::fault::bad_gateway().first(1));
   CHECK(get(g, "/v1.0/me/chats?$top=50", "adele-read").status == 502);
-  CHECK(chat_ids(get(g, "/v1.0/me/chats?$top=50", "adele-read")).size() == seeded.size() + 1);
+  CHECK(ids_of(get(g, "/v1.0/me/chats?$top=50", "adele-read")).size() == seeded.size() + 1);
   CHECK(g.journal().size() == 3);
 
   g.reset();
@@ -329,16 +305,16 @@ TEST_CASE("Builder: reset() goes back to the seed, snapshot()/restore() to a mom
   CHECK(g.faults().size() == 0);
   CHECK(g.journal().size() == 0);
   CHECK(g.coverage().data().requests == 0);
-  CHECK(chat_ids(get(g, "/v1.0/me/chats?$top=50", "adele-read")) == seeded);
+  CHECK(ids_of(get(g, "/v1.0/me/chats?$top=50", "adele-read")) == seeded);
 
   // snapshot/restore: the world only.
   const fakegraph::world_snapshot before = g.snapshot();
   CHECK_FALSE(before.empty());
   g.add_chat({"adele@contoso.com", "isaiah@contoso.com"});
   g.clock().advance(std::chrono::hours(1));
-  CHECK(chat_ids(get(g, "/v1.0/me/chats?$top=50", "adele-read")).size() == seeded.size() + 1);
+  CHECK(ids_of(get(g, "/v1.0/me/chats?$top=50", "adele-read")).size() == seeded.size() + 1);
   g.restore(before);
-  CHECK(chat_ids(get(g, "/v1.0/me/chats?$top=50", "adele-read")) == seeded);
+  CHECK(ids_of(get(g, "/v1.0/me/chats?$top=50", "adele-read")) == seeded);
   CHECK(g.clock().now() == seed_now + 3600 * 1000);  // the clock is not part of a snapshot
   CHECK(g.journal().size() == 3);                    // nor is the journal
   (void)extra;

@@ -15,6 +15,7 @@
 
 using fakegraph_test::contains_substring;
 using fakegraph_test::default_world;
+using fakegraph_test::error_code;
 using nlohmann::json;
 
 namespace {
@@ -27,10 +28,6 @@ fakegraph::response call(fakegraph::control_plane& plane, const std::string& met
 fakegraph::response graph_get(const fakegraph::graph& g, const std::string& path,
                               const std::string& token = "adele-read") {
   return fakegraph_test::get(g, path, token);
-}
-
-std::string error_code(const fakegraph::response& r) {
-  return json::parse(r.body)["error"]["code"].get<std::string>();
 }
 
 std::size_t chat_count(const fakegraph::graph& g) {

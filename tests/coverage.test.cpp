@@ -10,17 +10,14 @@
 #include <thread>  // std::thread
 #include <vector>  // std::vector
 
+#include "support/fixtures.hpp"
+
 using fakegraph_test::contains_substring;
+using fakegraph_test::default_world;
+using fakegraph_test::get;
 using nlohmann::json;
 
 namespace {
-
-const std::string contoso = FAKEGRAPH_TEST_DATA_DIR "/contoso.json";
-
-fakegraph::response get(const fakegraph::graph& g, const std::string& url,
-                        const std::string& token) {
-  return g.handle({"GET", url, {{"Authorization", "Bearer " + token}}});
-}
 
 bool has(const std::vector<std::string>& v, const std::string& s) {
   for (const auto& x : v)
@@ -31,7 +28,7 @@ bool has(const std::vector<std::string>& v, const std::string& s) {
 }  // namespace
 
 TEST_CASE("Coverage: endpoints, options, permission decisions, statuses, faults", "[coverage]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   get(g, "/v1.0/me/chats?$top=2&$expand=members,lastMessagePreview", "adele-read");
   get(g, "/v1.0/me/chats", "adele-read");
   get(g, "/v1.0/users/megan@contoso.com/chats?$filter=chatType eq 'group'", "exporter");
@@ -81,7 +78,7 @@ TEST_CASE("Coverage: endpoints, options, permission decisions, statuses, faults"
 }
 
 TEST_CASE("Coverage: a printable report, JSON, merging and clearing", "[coverage]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   get(g, "/v1.0/chats?$orderby=lastMessagePreview/createdDateTime desc", "adele-read");
   g.enable_throttling();
   for (int i = 0; i < 7; ++i) get(g, "/v1.0/me/chats", "megan-read");
@@ -103,7 +100,7 @@ TEST_CASE("Coverage: a printable report, JSON, merging and clearing", "[coverage
   CHECK(j["statuses"]["429 TooManyRequests"] == 2);
   CHECK(j["notExercised"].is_array());
 
-  auto other = fakegraph::graph::from_file(contoso);
+  auto other = default_world();
   get(other, "/v1.0/users/adele@contoso.com/chats/getAllMessages?model=B", "exporter");
   fakegraph::coverage_data total = g.coverage().data();
   total += other.coverage().data();
@@ -118,7 +115,7 @@ TEST_CASE("Coverage: a printable report, JSON, merging and clearing", "[coverage
 }
 
 TEST_CASE("Coverage: concurrent callers are all counted", "[coverage][threads][concurrency]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   std::vector<std::thread> pool;
   for (int t = 0; t < 4; ++t)
     pool.emplace_back([&g, t] {
@@ -136,7 +133,7 @@ TEST_CASE("Coverage: concurrent callers are all counted", "[coverage][threads][c
 
 TEST_CASE("Coverage: each table keeps at most max_keys keys, the rest under (other)",
           "[coverage]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   const std::size_t n = fakegraph::coverage::max_keys + 100;
   for (std::size_t i = 0; i < n; ++i) get(g, "/v1.0/path" + std::to_string(i), "adele-read");
   const auto c = g.coverage().data();

@@ -11,6 +11,8 @@
 #include <string>   // std::string
 #include <vector>   // std::vector
 
+#include "support/fixtures.hpp"
+
 using nlohmann::json;
 
 namespace {
@@ -97,7 +99,7 @@ TEST_CASE("Determinism: the idSeed changes derived ids, request ids and fault dr
 }
 
 TEST_CASE("Determinism: reset() replays a seeded graph byte for byte", "[determinism][reset]") {
-  auto g = fakegraph::graph::from_file(FAKEGRAPH_TEST_DATA_DIR "/contoso.json");
+  auto g = fakegraph_test::default_world();
   auto script = [&] {
     std::vector<std::string> wire;
     for (const char* url : {"/v1.0/me/chats?$top=2", "/v1.0/me/chats?$expand=lastMessagePreview",
@@ -115,6 +117,6 @@ TEST_CASE("Determinism: reset() replays a seeded graph byte for byte", "[determi
   g.reset();
   CHECK(script() == first);
   // A second graph from the same file answers the same bytes too.
-  g = fakegraph::graph::from_file(FAKEGRAPH_TEST_DATA_DIR "/contoso.json");
+  g = fakegraph_test::default_world();
   CHECK(script() == first);
 }

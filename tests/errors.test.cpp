@@ -190,7 +190,7 @@ TEST_CASE("Errors: successes carry the same id headers, without an error body", 
 
 TEST_CASE("Errors: the default world answers the same shapes", "[errors]") {
   const json seed = lct::default_seed();
-  const auto g = fakegraph::graph::from_file(lct::default_seed_path());
+  const auto g = fakegraph_test::default_world();
   const std::string date = inner_date(seed["settings"]["now"].get<std::string>());
   const std::vector<sample> list = {
       {"expired", "GET", "/v1.0/me/chats", "expired-token", 401, "InvalidAuthenticationToken"},

@@ -13,20 +13,22 @@
 #include <thread>      // std::thread
 #include <vector>      // std::vector
 
+#include "support/fixtures.hpp"
+#include "support/walk.hpp"
+
 using fakegraph::endpoint;
 using fakegraph::fault;
+using fakegraph_test::default_world;
+using fakegraph_test::error_id;
+using fakegraph_test::get;
+using fakegraph_test::walk;
+using fakegraph_test::walked_ids;
 using nlohmann::json;
 
 namespace {
 
-const std::string contoso = FAKEGRAPH_TEST_DATA_DIR "/contoso.json";
 const std::string my_chats = "/v1.0/me/chats";
 const std::string export_adele = "/v1.0/users/adele@contoso.com/chats/getAllMessages?model=A";
-
-fakegraph::response get(const fakegraph::graph& g, const std::string& url,
-                        const std::string& token = "adele-read") {
-  return g.handle({"GET", url, {{"Authorization", "Bearer " + token}}});
-}
 
 // The statuses of `n` identical requests.
 std::vector<int> statuses(const fakegraph::graph& g, int n, const std::string& url = my_chats,
@@ -34,15 +36,6 @@ std::vector<int> statuses(const fakegraph::graph& g, int n, const std::string& u
   std::vector<int> out;
   for (int i = 0; i < n; ++i) out.push_back(get(g, url, token).status);
   return out;
-}
-
-std::string error_id(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const fakegraph::error& e) {
-    return e.id();
-  }
-  return "(no error)";
 }
 
 json seed_with(const json& settings) {
@@ -58,10 +51,10 @@ json seed_with(const json& settings) {
 }  // namespace
 
 TEST_CASE("Faults: a 429 on the n-th matching request, with Graph's exact body", "[faults]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   const std::size_t rule =
       g.faults().add(fault::throttle(2.128).on(endpoint::get_all_messages).nth(3));
-  get(g, my_chats);  // another endpoint: not counted
+  get(g, my_chats, "adele-read");  // another endpoint: not counted
   CHECK(get(g, export_adele, "exporter").status == 200);
   CHECK(get(g, export_adele, "exporter").status == 200);
   const auto r = get(g, export_adele, "exporter");
@@ -88,7 +81,7 @@ TEST_CASE("Faults: a 429 on the n-th matching request, with Graph's exact body",
 }
 
 TEST_CASE("Faults: every, first and the default (every request)", "[faults]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   SECTION("every(3)") {
     g.faults().add(fault::unavailable().every(3));
     CHECK(statuses(g, 7) == std::vector<int>{200, 200, 503, 200, 200, 503, 200});
@@ -125,11 +118,11 @@ TEST_CASE("Faults: a seeded share fails the same requests on every run", "[fault
 }
 
 TEST_CASE("Faults: the answers each effect gives", "[faults]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   auto once = [&](fault f) {
     g.faults().clear();
     g.faults().add(f.first(1));
-    return get(g, my_chats);
+    return get(g, my_chats, "adele-read");
   };
   auto error_of = [](const fakegraph::response& r) { return r.json()["error"]; };
 
@@ -180,17 +173,17 @@ TEST_CASE("Faults: the answers each effect gives", "[faults]") {
 }
 
 TEST_CASE("Faults: filters by route, method, URL, token and caller", "[faults]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   SECTION("method: a POST rule answers before the 405") {
     g.faults().add(fault::bad_gateway().method("POST"));
     CHECK(g.handle({"POST", my_chats, {{"Authorization", "Bearer adele-read"}}}).status == 502);
-    CHECK(get(g, my_chats).status == 200);
+    CHECK(get(g, my_chats, "adele-read").status == 200);
   }
   SECTION("url_contains: only follow-up pages") {
     g.faults().add(fault::unavailable().url_contains("$skiptoken"));
-    const auto first = get(g, my_chats + "?$top=2");
+    const auto first = get(g, my_chats + "?$top=2", "adele-read");
     CHECK(first.status == 200);
-    CHECK(get(g, first.json()["@odata.nextLink"]).status == 503);
+    CHECK(get(g, first.json()["@odata.nextLink"], "adele-read").status == 503);
   }
   SECTION("caller: by userPrincipalName, by id, by appId") {
     g.faults().add(fault::http_error(418, "Teapot").caller("megan@contoso.com"));
@@ -202,13 +195,13 @@ TEST_CASE("Faults: filters by route, method, URL, token and caller", "[faults]")
   }
   SECTION("route none: requests that matched no route") {
     g.faults().add(fault::bad_gateway().on(endpoint::none));
-    CHECK(get(g, "/v1.0/me/messages").status == 502);
-    CHECK(get(g, my_chats).status == 200);
+    CHECK(get(g, "/v1.0/me/messages", "adele-read").status == 502);
+    CHECK(get(g, my_chats, "adele-read").status == 200);
   }
 }
 
 TEST_CASE("Faults: the first firing rule answers, every rule counts its matches", "[faults]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   const auto a = g.faults().add(fault::bad_gateway().nth(2));
   const auto b = g.faults().add(fault::gateway_timeout().every(2));
   const auto d = g.faults().add(fault::delay(std::chrono::milliseconds(30)).every(2));
@@ -231,10 +224,10 @@ TEST_CASE("Faults: the first firing rule answers, every rule counts its matches"
 }
 
 TEST_CASE("Faults: a delay is recorded, what it does is the graph's on_delay", "[faults]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   g.faults().add(fault::delay(std::chrono::milliseconds(250)).on(endpoint::list_chats));
   const auto start = g.clock().now();
-  CHECK(get(g, my_chats).status == 200);
+  CHECK(get(g, my_chats, "adele-read").status == 200);
   CHECK(g.clock().now() == start);  // by default nothing waits
   CHECK(g.journal().last()->delay == std::chrono::milliseconds(250));
 
@@ -243,35 +236,23 @@ TEST_CASE("Faults: a delay is recorded, what it does is the graph's on_delay", "
     waits.push_back(d);
     g.clock().advance(d);  // virtual latency
   });
-  get(g, my_chats);
-  get(g, my_chats);
+  get(g, my_chats, "adele-read");
+  get(g, my_chats, "adele-read");
   CHECK(waits == std::vector<std::chrono::milliseconds>{std::chrono::milliseconds(250),
                                                         std::chrono::milliseconds(250)});
   CHECK(g.clock().now() == start + 500);
 }
 
 TEST_CASE("Faults: an empty page that still has a nextLink", "[faults]") {
-  auto g = fakegraph::graph::from_file(contoso);
-  auto walk = [&](std::string url, std::vector<json>& pages) {
-    std::vector<std::string> ids;
-    for (int i = 0; i < 50 && !url.empty(); ++i) {
-      const auto r = get(g, url);
-      REQUIRE(r.status == 200);
-      const json page = r.json();
-      pages.push_back(page);
-      for (const auto& c : page["value"]) ids.push_back(c["id"]);
-      url = page.value("@odata.nextLink", "");
-    }
-    return ids;
-  };
-  std::vector<json> clean_pages;
-  const auto expected = walk(my_chats + "?$top=2", clean_pages);
+  auto g = default_world();
+  const auto clean_pages = walk(g, my_chats + "?$top=2", "adele-read");
+  const auto expected = walked_ids(clean_pages);
   REQUIRE(clean_pages.size() == 4);
 
   SECTION("on the 2nd page") {
     g.faults().add(fault::empty_page().on(endpoint::list_chats).nth(2));
-    std::vector<json> pages;
-    CHECK(walk(my_chats + "?$top=2", pages) == expected);
+    const auto pages = walk(g, my_chats + "?$top=2", "adele-read");
+    CHECK(walked_ids(pages) == expected);
     REQUIRE(pages.size() == 5);
     CHECK(pages[1]["value"] == json::array());
     CHECK(pages[1]["@odata.count"] == 0);
@@ -283,8 +264,8 @@ TEST_CASE("Faults: an empty page that still has a nextLink", "[faults]") {
   }
   SECTION("on every page, the last one included: the walk still ends") {
     g.faults().add(fault::empty_page());
-    std::vector<json> pages;
-    CHECK(walk(my_chats + "?$top=2", pages) == expected);
+    const auto pages = walk(g, my_chats + "?$top=2", "adele-read");
+    CHECK(walked_ids(pages) == expected);
     CHECK(pages.size() == 8);
     CHECK(pages.back() == clean_pages.back());
   }
@@ -296,7 +277,7 @@ TEST_CASE("Faults: an empty page that still has a nextLink", "[faults]") {
 }
 
 TEST_CASE("Faults: invalid rules are refused", "[faults]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   const std::vector<fault> bad = {
       fault::throttle().nth(0),
       fault::throttle().every(0),
@@ -399,7 +380,7 @@ TEST_CASE("Faults: seed errors name the JSON path", "[faults][seed]") {
 
 TEST_CASE("Faults: concurrent callers hit each schedule exactly",
           "[faults][threads][concurrency]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   const auto nth = g.faults().add(fault::http_error(418, "Nth").token("adele-read").nth(137));
   const auto every = g.faults().add(fault::http_error(419, "Every").token("megan-read").every(10));
   const auto first = g.faults().add(fault::http_error(420, "First").token("exporter").first(7));
@@ -429,7 +410,7 @@ TEST_CASE("Faults: concurrent callers hit each schedule exactly",
   CHECK(g.journal().count(419) == 20);
   CHECK(g.journal().count(420) == 7);
   // The share's draws depend on the match number only: the same count as one thread gets.
-  auto alone = fakegraph::graph::from_file(contoso);
+  auto alone = default_world();
   alone.faults().add(fault::http_error(421, "Share").token("kenji-read").share(0.3, 99));
   statuses(alone, 2 * per_thread, my_chats, "kenji-read");
   CHECK(g.faults().fired(share) == alone.faults().fired(0));

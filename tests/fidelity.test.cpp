@@ -16,13 +16,13 @@
 #include "list_chats_world.hpp"
 
 using fakegraph_test::contains_substring;
-using gam_test::code_of;
-using gam_test::contoso;
+using fakegraph_test::default_world;
+using fakegraph_test::error_code;
+using fakegraph_test::error_message;
+using fakegraph_test::get;
+using fakegraph_test::ids_of;
 using gam_test::export_url;
 using gam_test::filter_param;
-using gam_test::get;
-using gam_test::ids_of;
-using gam_test::message_of;
 using nlohmann::json;
 
 namespace {
@@ -109,12 +109,10 @@ std::vector<std::pair<std::string, std::string>> identity_types(const fakegraph:
   return out;
 }
 
-std::string error_message_of(const fakegraph::response& r) { return message_of(r); }
-
 }  // namespace
 
 TEST_CASE("Fidelity: lastModifiedDateTime bounds compare at 100 ns", "[fidelity][getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   // Adele's first message was created and last modified at 2026-08-03T09:14:02.318Z.
   const std::string first = "1785748442318";
   auto has_first = [&](const std::string& filter) {
@@ -186,7 +184,7 @@ TEST_CASE("Fidelity: userIdentityType is relative to the tenant whose data is re
 }
 
 TEST_CASE("Fidelity: an unknown path segment is 400 naming that segment", "[fidelity][errors]") {
-  const auto g = contoso();
+  const auto g = default_world();
   const std::pair<std::string, std::string> rows[] = {
       {"/v1.0/foo", "foo"},
       {"/v1.0/mer/chats", "mer"},
@@ -204,9 +202,9 @@ TEST_CASE("Fidelity: an unknown path segment is 400 naming that segment", "[fide
     INFO(path);
     const auto r = get(g, path, "exporter");
     CHECK(r.status == 400);
-    CHECK(code_of(r) == "BadRequest");
-    CHECK_THAT(error_message_of(r), Catch::Matchers::StartsWith(
-                                        "Resource not found for the segment '" + segment + "'."));
+    CHECK(error_code(r) == "BadRequest");
+    CHECK_THAT(error_message(r), Catch::Matchers::StartsWith(
+                                     "Resource not found for the segment '" + segment + "'."));
   }
 }
 
@@ -288,7 +286,7 @@ TEST_CASE("Fidelity: JWT claims of the wrong type are 401, exp and nbf allow 5 m
   auto status = [&](const json& claims, const std::string& url = "/v1.0/me/chats") {
     const auto r = get(g, url, lct::jwt(claims));
     INFO(claims.dump() << " -> " << r.body);
-    if (r.status == 401) CHECK(code_of(r) == "InvalidAuthenticationToken");
+    if (r.status == 401) CHECK(error_code(r) == "InvalidAuthenticationToken");
     return r.status;
   };
   auto with = [](json claims, const char* name, const json& value) {
@@ -309,7 +307,7 @@ TEST_CASE("Fidelity: JWT claims of the wrong type are 401, exp and nbf allow 5 m
       INFO(name);
       const auto r = get(g, "/v1.0/me/chats", lct::jwt(with(ann_claims, name, value)));
       CHECK(r.status == 401);
-      CHECK_THAT(error_message_of(r), contains_substring("The claim '" + std::string(name) + "'"));
+      CHECK_THAT(error_message(r), contains_substring("The claim '" + std::string(name) + "'"));
     }
     const std::string users = std::string("/v1.0/users/") + ann + "/chats";
     CHECK(status(app_claims, users) == 200);
@@ -338,11 +336,11 @@ TEST_CASE("Fidelity: OData key literals unescape doubled quotes", "[fidelity][li
   // A lone quote inside the literal is no key: the segment does not resolve.
   const auto lone = get(g, "/v1.0/users('o'brien@contoso.com')/chats", "contoso-export");
   CHECK(lone.status == 400);
-  CHECK_THAT(error_message_of(lone), contains_substring("'users('o'brien@contoso.com')'"));
+  CHECK_THAT(error_message(lone), contains_substring("'users('o'brien@contoso.com')'"));
 }
 
 TEST_CASE("Fidelity: a 405 carries an Allow header", "[fidelity][errors]") {
-  const auto g = contoso();
+  const auto g = default_world();
   for (const char* method : {"POST", "PUT", "PATCH", "DELETE"}) {
     const auto r = g.handle({method, "/v1.0/me/chats", {{"Authorization", "Bearer adele-read"}}});
     INFO(method);
@@ -354,7 +352,7 @@ TEST_CASE("Fidelity: a 405 carries an Allow header", "[fidelity][errors]") {
 
 TEST_CASE("Fidelity: one case rule for $filter, and refusals name the accepted spelling",
           "[fidelity][getAllMessages][listChats]") {
-  const auto g = contoso();
+  const auto g = default_world();
   const std::pair<std::string, std::string> messages[] = {
       {"LastModifiedDateTime gt 2026-09-01T00:00:00Z", "write 'lastModifiedDateTime'"},
       {"From/User/Id eq 'x'", "write 'from/user/id'"},
@@ -368,7 +366,7 @@ TEST_CASE("Fidelity: one case rule for $filter, and refusals name the accepted s
         get(g, export_url("adele@contoso.com", "model=A&" + filter_param(filter)), "exporter");
     INFO(filter << ": " << r.body);
     CHECK(r.status == 400);
-    CHECK_THAT(error_message_of(r), contains_substring("case-sensitive: " + hint));
+    CHECK_THAT(error_message(r), contains_substring("case-sensitive: " + hint));
   }
   const std::pair<std::string, std::string> chats[] = {
       {"chatType eq 'OneOnOne'", "write 'oneOnOne'"},
@@ -383,7 +381,7 @@ TEST_CASE("Fidelity: one case rule for $filter, and refusals name the accepted s
     const auto r = get(g, "/v1.0/me/chats?" + filter_param(filter), "adele-read");
     INFO(filter << ": " << r.body);
     CHECK(r.status == 400);
-    CHECK_THAT(error_message_of(r), contains_substring("case-sensitive: " + hint));
+    CHECK_THAT(error_message(r), contains_substring("case-sensitive: " + hint));
   }
   // The exact spellings pass.
   CHECK(get(g, "/v1.0/me/chats?" + filter_param("chatType eq 'oneOnOne'"), "adele-read").status ==

@@ -17,7 +17,7 @@ using fakegraph_test::contains_substring;
 using nlohmann::json;
 
 TEST_CASE("getAllMessages answers on every spelling of its route", "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   const std::string q = "?$top=50&model=B";
   const auto baseline = get(g, export_url("adele@contoso.com") + q, "exporter");
   REQUIRE(baseline.status == 200);
@@ -44,11 +44,11 @@ TEST_CASE("getAllMessages answers on every spelling of its route", "[getAllMessa
 }
 
 TEST_CASE("getAllMessages routes that do not exist or do not take GET", "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   SECTION("no user segment: /chats/getAllMessages is not a route") {
     const auto r = get(g, "/v1.0/chats/getAllMessages", "exporter");
     CHECK(r.status == 400);
-    CHECK(code_of(r) == "BadRequest");
+    CHECK(error_code(r) == "BadRequest");
     CHECK(r.json()["error"]["message"].get<std::string>().rfind(
               "Resource not found for the segment 'getAllMessages'.", 0) == 0);
   }
@@ -66,20 +66,20 @@ TEST_CASE("getAllMessages routes that do not exist or do not take GET", "[getAll
 }
 
 TEST_CASE("getAllMessages on /me: app tokens get 400, delegated ones 412", "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   const auto app = get(g, "/v1.0/me/chats/getAllMessages", "exporter");
   CHECK(app.status == 400);
-  CHECK(code_of(app) == "BadRequest");
-  CHECK(message_of(app) == "/me request is only valid with delegated authentication flow.");
+  CHECK(error_code(app) == "BadRequest");
+  CHECK(error_message(app) == "/me request is only valid with delegated authentication flow.");
 
   const auto delegated = get(g, "/v1.0/me/chats/getAllMessages", "adele-read");
   CHECK(delegated.status == 412);
-  CHECK(code_of(delegated) == "PreconditionFailed");
+  CHECK(error_code(delegated) == "PreconditionFailed");
 }
 
 TEST_CASE("getAllMessages accepts Chat.Read.All and Chat.ReadWrite.All app roles only",
           "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   const std::string url = export_url("adele@contoso.com", "model=B&$top=50");
 
   SECTION("both accepted roles") {
@@ -94,11 +94,11 @@ TEST_CASE("getAllMessages accepts Chat.Read.All and Chat.ReadWrite.All app roles
       INFO(token);
       const auto r = get(g, url, token);
       CHECK(r.status == 412);
-      CHECK(code_of(r) == "PreconditionFailed");
-      CHECK_THAT(message_of(r), Catch::Matchers::StartsWith(
-                                    "Requested API is not supported in delegated context"));
-      CHECK_THAT(message_of(r), contains_substring("Chat.Read.All"));
-      CHECK_THAT(message_of(r), contains_substring("Chat.ReadWrite.All"));
+      CHECK(error_code(r) == "PreconditionFailed");
+      CHECK_THAT(error_message(r), Catch::Matchers::StartsWith(
+                                       "Requested API is not supported in delegated context"));
+      CHECK_THAT(error_message(r), contains_substring("Chat.Read.All"));
+      CHECK_THAT(error_message(r), contains_substring("Chat.ReadWrite.All"));
     }
   }
   SECTION("a missing role is 403 naming what was required and what was present") {
@@ -111,8 +111,8 @@ TEST_CASE("getAllMessages accepts Chat.Read.All and Chat.ReadWrite.All app roles
       INFO(r.token);
       const auto answer = get(g, url, r.token);
       CHECK(answer.status == 403);
-      CHECK(code_of(answer) == "Forbidden");
-      CHECK(message_of(answer) ==
+      CHECK(error_code(answer) == "Forbidden");
+      CHECK(error_message(answer) ==
             std::string(
                 "Missing role permissions on the request. API required one of 'Chat.Read.All, "
                 "Chat.ReadWrite.All'. Roles on the request '") +
@@ -126,20 +126,20 @@ TEST_CASE("getAllMessages accepts Chat.Read.All and Chat.ReadWrite.All app roles
   SECTION("an app of another tenant gets 403") {
     const auto r = get(g, url, "fabrikam-exporter");
     CHECK(r.status == 403);
-    CHECK(code_of(r) == "Forbidden");
-    CHECK_THAT(message_of(r), contains_substring("not in the caller's tenant"));
+    CHECK(error_code(r) == "Forbidden");
+    CHECK_THAT(error_message(r), contains_substring("not in the caller's tenant"));
     CHECK(get(g, export_url("pradeep@fabrikam.com", "model=B"), "exporter").status == 403);
     CHECK(get(g, export_url("pradeep@fabrikam.com", "model=B"), "fabrikam-exporter").status == 200);
   }
   SECTION("an unknown user is 404") {
     const auto by_upn = get(g, export_url("nobody@contoso.com", "model=B"), "exporter");
     CHECK(by_upn.status == 404);
-    CHECK(code_of(by_upn) == "NotFound");
-    CHECK_THAT(message_of(by_upn), contains_substring("nobody@contoso.com"));
+    CHECK(error_code(by_upn) == "NotFound");
+    CHECK_THAT(error_message(by_upn), contains_substring("nobody@contoso.com"));
     const auto by_id =
         get(g, export_url("00000000-0000-4000-8000-00000000abcd", "model=B"), "exporter");
     CHECK(by_id.status == 404);
-    CHECK_THAT(message_of(by_id), contains_substring("00000000-0000-4000-8000-00000000abcd"));
+    CHECK_THAT(error_message(by_id), contains_substring("00000000-0000-4000-8000-00000000abcd"));
   }
   SECTION("no token, an expired one, a personal account") {
     CHECK(get(g, url, "").status == 401);
@@ -150,8 +150,8 @@ TEST_CASE("getAllMessages accepts Chat.Read.All and Chat.ReadWrite.All app roles
 
 TEST_CASE("getAllMessages returns every visible message of every chat, oldest first",
           "[getAllMessages]") {
-  const auto g = contoso();
-  const json seed = contoso_seed();
+  const auto g = default_world();
+  const json seed = default_seed();
   struct row {
     const char* user;
     const char* token;
@@ -164,7 +164,7 @@ TEST_CASE("getAllMessages returns every visible message of every chat, oldest fi
       row{"kenji@contoso.com", "exporter", 0}, row{"pradeep@fabrikam.com", "fabrikam-exporter", 6},
       row{"kat@fabrikam.com", "fabrikam-exporter", 2});
   INFO(r.user);
-  const auto w = walk(g, export_url(r.user, "model=B&$top=7"), r.token);
+  const auto w = follow_links(g, export_url(r.user, "model=B&$top=7"), r.token);
   REQUIRE(w.last.status == 200);
   CHECK(w.ids() == oracle(seed, r.user, contoso_now()));
   CHECK(w.items.size() == r.count);
@@ -200,7 +200,7 @@ TEST_CASE("getAllMessages breaks createdDateTime ties by chat id, then message i
 }
 
 TEST_CASE("getAllMessages honours visibleHistoryStartDateTime", "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   SECTION("Diego sees Launch from the bot's message on, All hands entirely") {
     const auto r = get(g, export_url("diego@contoso.com", "model=A&$top=50"), "exporter");
     REQUIRE(r.status == 200);
@@ -234,7 +234,7 @@ TEST_CASE("getAllMessages honours visibleHistoryStartDateTime", "[getAllMessages
 
 TEST_CASE("getAllMessages returns deleted messages for 21 days after the deletion",
           "[getAllMessages]") {
-  auto g = contoso();
+  auto g = default_world();
   const std::string url = export_url("megan@contoso.com", "model=B&$top=50");
   auto find = [&](const std::string& id) -> json {
     const json page = get(g, url, "exporter").json();
@@ -260,7 +260,7 @@ TEST_CASE("getAllMessages returns deleted messages for 21 days after the deletio
 }
 
 TEST_CASE("getAllMessages items carry every chatMessage property", "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   const auto r = get(g, export_url("adele@contoso.com", "model=A&$top=50"), "exporter");
   REQUIRE(r.status == 200);
   const std::set<std::string> properties = {"@odata.type",
@@ -335,7 +335,7 @@ TEST_CASE("getAllMessages items carry every chatMessage property", "[getAllMessa
 
 TEST_CASE("getAllMessages writes systemEventMessage only when Prefer asks for unknown enum members",
           "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   const std::string url = export_url("adele@contoso.com", "model=A&$top=50");
   const std::set<std::string> system_ids = {"1787230805442", "1788249600251", "1789049127663",
                                             "1791457236917"};
@@ -366,7 +366,7 @@ TEST_CASE("getAllMessages writes systemEventMessage only when Prefer asks for un
 
 TEST_CASE("getAllMessages page envelope: context, count, links on the request's host",
           "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   SECTION("default host") {
     const json page = get(g, export_url("adele@contoso.com", "model=A&$top=5"), "exporter").json();
     CHECK(page["@odata.context"] == context_url);
@@ -396,7 +396,7 @@ TEST_CASE("getAllMessages page envelope: context, count, links on the request's 
 }
 
 TEST_CASE("getAllMessages $top: 1 to 50, 20 by default", "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   auto page = [&](const std::string& top) {
     return get(g, export_url("adele@contoso.com", "model=A" + top), "exporter");
   };
@@ -419,8 +419,8 @@ TEST_CASE("getAllMessages $top: 1 to 50, 20 by default", "[getAllMessages]") {
   SECTION("out of range") {
     const auto over = page("&$top=51");
     CHECK(over.status == 400);
-    CHECK(code_of(over) == "BadRequest");
-    CHECK(message_of(over) ==
+    CHECK(error_code(over) == "BadRequest");
+    CHECK(error_message(over) ==
           "The query specified in the URI is not valid. The limit of '50' for Top query has been "
           "exceeded. The value "
           "from the incoming request is '51'.");
@@ -428,7 +428,7 @@ TEST_CASE("getAllMessages $top: 1 to 50, 20 by default", "[getAllMessages]") {
       INFO(bad);
       const auto r = page(bad);
       CHECK(r.status == 400);
-      CHECK_THAT(message_of(r), contains_substring("$top") || contains_substring("Top"));
+      CHECK_THAT(error_message(r), contains_substring("$top") || contains_substring("Top"));
     }
   }
 }
@@ -441,16 +441,17 @@ TEST_CASE("getAllMessages refuses other OData options, or ignores them in lenien
                std::string("$search=launch"));
   INFO(option);
   SECTION("strict (default)") {
-    const auto g = contoso();
+    const auto g = default_world();
     const auto r = get(g, export_url("adele@contoso.com", "model=A&" + option), "exporter");
     CHECK(r.status == 400);
-    CHECK(code_of(r) == "BadRequest");
-    CHECK_THAT(message_of(r), Catch::Matchers::StartsWith(
-                                  "The query specified in the URI is not valid. Query option '"));
-    CHECK_THAT(message_of(r), contains_substring("' is not allowed."));
+    CHECK(error_code(r) == "BadRequest");
+    CHECK_THAT(
+        error_message(r),
+        Catch::Matchers::StartsWith("The query specified in the URI is not valid. Query option '"));
+    CHECK_THAT(error_message(r), contains_substring("' is not allowed."));
   }
   SECTION("lenient") {
-    json seed = contoso_seed();
+    json seed = default_seed();
     seed["settings"]["queryOptions"] = "lenient";
     const auto g = fakegraph::graph::from_json(seed);
     const auto plain = get(g, export_url("adele@contoso.com", "model=A&$top=50"), "exporter");

@@ -18,7 +18,7 @@ namespace {
 
 // Adele's whole export (model=A, pages of 50: one page), for filters to be checked against.
 std::vector<json> adele_all(const fakegraph::graph& g) {
-  const auto w = walk(g, export_url("adele@contoso.com", "model=A&$top=50"), "exporter");
+  const auto w = follow_links(g, export_url("adele@contoso.com", "model=A&$top=50"), "exporter");
   REQUIRE(w.last.status == 200);
   REQUIRE(w.items.size() == 32);
   return w.items;
@@ -35,7 +35,8 @@ std::vector<std::string> ids_where(const std::vector<json>& items,
 // Every page of a filtered walk, small pages so that paging is part of the check.
 std::vector<std::string> filtered(const fakegraph::graph& g, const std::string& filter,
                                   const std::string& user = "adele@contoso.com") {
-  const auto w = walk(g, export_url(user, "model=A&$top=3&" + filter_param(filter)), "exporter");
+  const auto w =
+      follow_links(g, export_url(user, "model=A&$top=3&" + filter_param(filter)), "exporter");
   INFO(filter);
   REQUIRE(w.last.status == 200);
   return w.ids();
@@ -54,7 +55,7 @@ bool from_user(const json& m, const std::string& id) {
 }  // namespace
 
 TEST_CASE("getAllMessages $filter on lastModifiedDateTime", "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   const auto all = adele_all(g);
 
   SECTION("the documented window (data/README.md: only the edited message)") {
@@ -112,7 +113,7 @@ TEST_CASE("getAllMessages $filter on lastModifiedDateTime", "[getAllMessages]") 
 }
 
 TEST_CASE("getAllMessages $filter on the sender and the message type", "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   const auto all = adele_all(g);
   auto user_type = [](const json& m, const char* type) {
     return m["from"].is_object() && m["from"]["user"].is_object() &&
@@ -178,7 +179,7 @@ TEST_CASE("getAllMessages $filter on the sender and the message type", "[getAllM
   }
   SECTION("other users' exports filter the same way") {
     const auto diego =
-        walk(g, export_url("diego@contoso.com", "model=A&$top=50"), "exporter").items;
+        follow_links(g, export_url("diego@contoso.com", "model=A&$top=50"), "exporter").items;
     CHECK(filtered(g, "messageType eq 'systemEventMessage'", "diego@contoso.com") ==
           std::vector<std::string>{"1789049127663"});
     CHECK(filtered(g, "messageType ne 'systemEventMessage'", "diego@contoso.com").size() ==
@@ -187,7 +188,7 @@ TEST_CASE("getAllMessages $filter on the sender and the message type", "[getAllM
 }
 
 TEST_CASE("getAllMessages refuses $filter shapes it does not support", "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   struct row {
     std::string filter;
     std::string message;  // the start of Graph's message
@@ -246,9 +247,9 @@ TEST_CASE("getAllMessages refuses $filter shapes it does not support", "[getAllM
   const auto answer =
       get(g, export_url("adele@contoso.com", "model=A&" + filter_param(r.filter)), "exporter");
   CHECK(answer.status == 400);
-  CHECK(code_of(answer) == "BadRequest");
-  CHECK_THAT(message_of(answer), Catch::Matchers::StartsWith(r.message));
+  CHECK(error_code(answer) == "BadRequest");
+  CHECK_THAT(error_message(answer), Catch::Matchers::StartsWith(r.message));
   if (r.message.rfind("Invalid $filter query: the filter is longer", 0) != 0) {
-    CHECK_THAT(message_of(answer), contains_substring("Supported on getAllMessages:"));
+    CHECK_THAT(error_message(answer), contains_substring("Supported on getAllMessages:"));
   }
 }

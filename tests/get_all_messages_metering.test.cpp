@@ -27,15 +27,15 @@ const std::string evaluation_fragment =
 
 void check_402(const fakegraph::response& r, const std::string& fragment) {
   CHECK(r.status == 402);
-  CHECK(code_of(r) == "PaymentRequired");
-  CHECK_THAT(message_of(r), contains_substring(fragment));
+  CHECK(error_code(r) == "PaymentRequired");
+  CHECK_THAT(error_message(r), contains_substring(fragment));
 }
 
 }  // namespace
 
 TEST_CASE("getAllMessages model=A needs the user's licence and the app's billing",
           "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   CHECK(get(g, export_url("adele@contoso.com", "model=A"), "exporter").status == 200);
   CHECK(get(g, export_url("lynne@contoso.com", "model=A"), "exporter").status == 200);
   SECTION("an unlicensed user") {
@@ -43,7 +43,7 @@ TEST_CASE("getAllMessages model=A needs the user's licence and the app's billing
       INFO(user);
       const auto r = get(g, export_url(user, "model=A"), "exporter");
       check_402(r, license_fragment);
-      CHECK_THAT(message_of(r), contains_substring(user));
+      CHECK_THAT(error_message(r), contains_substring(user));
     }
     check_402(get(g, export_url("kat@fabrikam.com", "model=A"), "fabrikam-exporter"),
               license_fragment);
@@ -58,21 +58,21 @@ TEST_CASE("getAllMessages model=A needs the user's licence and the app's billing
 }
 
 TEST_CASE("getAllMessages model=B needs the app's billing only", "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   CHECK(get(g, export_url("megan@contoso.com", "model=B"), "exporter").status == 200);
   const auto r = get(g, export_url("megan@contoso.com", "model=B"), "eval-exporter");
   check_402(r, billing_fragment);
-  CHECK_THAT(message_of(r), contains_substring("2b164095-6f02-424f-9f4e-2166ede18709"));
+  CHECK_THAT(error_message(r), contains_substring("2b164095-6f02-424f-9f4e-2166ede18709"));
 }
 
 TEST_CASE("getAllMessages refuses other model values", "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   for (const char* model : {"model=C", "model=", "model=a", "model=AB", "Model=Z"}) {
     INFO(model);
     const auto r = get(g, export_url("adele@contoso.com", model), "exporter");
     CHECK(r.status == 400);
-    CHECK(code_of(r) == "BadRequest");
-    CHECK_THAT(message_of(r), contains_substring("for the query parameter 'model'"));
+    CHECK(error_code(r) == "BadRequest");
+    CHECK_THAT(error_message(r), contains_substring("for the query parameter 'model'"));
   }
   CHECK(get(g, export_url("adele@contoso.com", "Model=B"), "exporter").status ==
         200);  // names ignore case
@@ -110,7 +110,7 @@ TEST_CASE("getAllMessages evaluation mode: a monthly quota of messages per app a
     REQUIRE(second.json().contains("@odata.nextLink"));
     const auto third = get(g, second.json()["@odata.nextLink"].get<std::string>(), "eval");
     check_402(third, evaluation_fragment);
-    CHECK_THAT(message_of(third), contains_substring("2026-01"));
+    CHECK_THAT(error_message(third), contains_substring("2026-01"));
     // What came back is the start of the export, in order, nothing skipped.
     std::vector<std::string> got = ids_of(first);
     for (const auto& id : ids_of(second)) got.push_back(id);
@@ -142,7 +142,7 @@ TEST_CASE("getAllMessages evaluation mode: a monthly quota of messages per app a
     REQUIRE(february.status == 200);
     CHECK(february.json()["value"].size() == 5);
     check_402(get(g, url, "eval"), evaluation_fragment);
-    CHECK_THAT(message_of(get(g, url, "eval")), contains_substring("2026-02"));
+    CHECK_THAT(error_message(get(g, url, "eval")), contains_substring("2026-02"));
     g.clock().set(*fakegraph::parse_time("2026-01-15T00:00:00Z"));  // January stays spent
     check_402(get(g, url, "eval"), evaluation_fragment);
     g.clock().set(*fakegraph::parse_time("2027-01-01T00:00:00Z"));  // a year on: a new month
@@ -152,13 +152,13 @@ TEST_CASE("getAllMessages evaluation mode: a monthly quota of messages per app a
 
 TEST_CASE("getAllMessages evaluation quota of the default world: exactly 500 messages a month",
           "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   std::size_t received = 0;
   int walks = 0;
   fakegraph::response last;
   while (walks < 100) {
     ++walks;
-    const auto w = walk(g, export_url("adele@contoso.com", "$top=50"), "eval-exporter");
+    const auto w = follow_links(g, export_url("adele@contoso.com", "$top=50"), "eval-exporter");
     received += w.items.size();
     last = w.last;
     if (w.last.status != 200) break;

@@ -41,15 +41,15 @@ std::string with_token(const std::string& url, const std::string& token) {
 
 void check_invalid_token(const fakegraph::response& r) {
   CHECK(r.status == 400);
-  CHECK(code_of(r) == "BadRequest");
-  CHECK(message_of(r) == "Invalid continuation token");
+  CHECK(error_code(r) == "BadRequest");
+  CHECK(error_message(r) == "Invalid continuation token");
 }
 
 }  // namespace
 
 TEST_CASE("getAllMessages nextLink keeps the path and every option, and adds a skiptoken",
           "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   const std::string filter = "messageType ne 'systemEventMessage'";
   const std::string url =
       "/v1.0/users/adele%40contoso.com/chats/getAllMessages?model=A&$top=2&" + filter_param(filter);
@@ -75,13 +75,13 @@ TEST_CASE("getAllMessages nextLink keeps the path and every option, and adds a s
 }
 
 TEST_CASE("getAllMessages: walking every page gives the whole list once", "[getAllMessages]") {
-  const auto g = contoso();
-  const auto expected = oracle(contoso_seed(), "adele@contoso.com", contoso_now());
+  const auto g = default_world();
+  const auto expected = oracle(default_seed(), "adele@contoso.com", contoso_now());
   REQUIRE(expected.size() == 32);
   const int top = GENERATE(1, 2, 3, 5, 8, 13, 31, 32, 50);
   INFO("$top=" << top);
-  const auto w =
-      walk(g, export_url("adele@contoso.com", "model=A&$top=" + std::to_string(top)), "exporter");
+  const auto w = follow_links(
+      g, export_url("adele@contoso.com", "model=A&$top=" + std::to_string(top)), "exporter");
   REQUIRE(w.last.status == 200);
   CHECK(w.ids() == expected);
   // Full pages, then the rest; never an empty trailing page.
@@ -95,19 +95,20 @@ TEST_CASE("getAllMessages: walking every page gives the whole list once", "[getA
     const std::string filter =
         "lastModifiedDateTime gt 2026-09-01T00:00:00Z and lastModifiedDateTime lt "
         "2026-10-20T00:00:00Z";
-    const auto whole = walk(
+    const auto whole = follow_links(
         g, export_url("adele@contoso.com", "model=A&$top=50&" + filter_param(filter)), "exporter");
-    const auto paged = walk(g,
-                            export_url("adele@contoso.com", "model=A&$top=" + std::to_string(top) +
-                                                                "&" + filter_param(filter)),
-                            "exporter");
+    const auto paged =
+        follow_links(g,
+                     export_url("adele@contoso.com",
+                                "model=A&$top=" + std::to_string(top) + "&" + filter_param(filter)),
+                     "exporter");
     REQUIRE(whole.page_sizes.size() == 1);
     CHECK(paged.ids() == whole.ids());
   }
 }
 
 TEST_CASE("getAllMessages refuses tampered and foreign skiptokens", "[getAllMessages]") {
-  const auto g = contoso();
+  const auto g = default_world();
   const std::string base = export_url("adele@contoso.com", "model=A&$top=2");
   const std::string link = next_link(get(g, base, "exporter"));
   const std::string token = params_of(link)["$skiptoken"];
@@ -155,7 +156,7 @@ TEST_CASE("getAllMessages refuses tampered and foreign skiptokens", "[getAllMess
         "exporter"));
   }
   SECTION("another graph (other idSeed)") {
-    json seed = contoso_seed();
+    json seed = default_seed();
     seed["settings"]["idSeed"] = 7;
     const auto other = fakegraph::graph::from_json(seed);
     check_invalid_token(get(other, link, "exporter"));

@@ -1,22 +1,31 @@
-// What the getAllMessages tests share: the default world, calls, page walks, small worlds,
-// and an oracle that computes a user's export from the seed JSON alone.
+// What the getAllMessages tests share: default-world facts, export URLs, small worlds, and
+// an oracle that computes a user's export from the seed JSON alone. The default world, the
+// requests, the walks and the error accessors are the shared ones of support/fixtures.hpp,
+// named here too (gam_test::get, gam_test::follow_links, ...).
 #pragma once
 
 #include <fakegraph/fakegraph.hpp>
 #include <nlohmann/json.hpp>  // nlohmann::json
 
 #include <algorithm>   // std::sort
-#include <cstdio>      // std::FILE, std::fopen, std::fread
 #include <functional>  // std::function
 #include <map>         // std::map
 #include <string>      // std::string
 #include <tuple>       // std::tuple, std::get
-#include <utility>     // std::move
 #include <vector>      // std::vector
+
+#include "support/fixtures.hpp"
 
 namespace gam_test {
 
-inline const std::string contoso_path = FAKEGRAPH_TEST_DATA_DIR "/contoso.json";
+using fakegraph_test::default_seed;
+using fakegraph_test::default_world;
+using fakegraph_test::error_code;
+using fakegraph_test::error_message;
+using fakegraph_test::follow_links;
+using fakegraph_test::get;
+using fakegraph_test::ids_of;
+using fakegraph_test::walk_result;
 
 // Default-world facts (data/README.md).
 inline const std::string adele_id = "8b081ef6-4792-4def-b2c9-c363a1bf41d5";
@@ -25,65 +34,9 @@ inline const std::string launch_id = "19:fba5913dd74162ad849c812d81852b2a@thread
 inline constexpr const char* context_url =
     "https://graph.microsoft.com/v1.0/$metadata#Collection(chatMessage)";
 
-inline nlohmann::json contoso_seed() {
-  std::FILE* f = std::fopen(contoso_path.c_str(), "rb");
-  std::string text;
-  if (f) {
-    char buffer[65536];
-    std::size_t n;
-    while ((n = std::fread(buffer, 1, sizeof buffer, f)) > 0) text.append(buffer, n);
-    std::fclose(f);
-  }
-  return nlohmann::json::parse(text);
-}
-
-inline fakegraph::graph contoso() { return fakegraph::graph::from_file(contoso_path); }
-
 /// `/v1.0/users/<user>/chats/getAllMessages[?query]`.
 inline std::string export_url(const std::string& user, const std::string& query = "") {
   return "/v1.0/users/" + user + "/chats/getAllMessages" + (query.empty() ? "" : "?" + query);
-}
-
-inline fakegraph::response get(const fakegraph::graph& g, const std::string& url,
-                               const std::string& token, fakegraph::header_list extra = {}) {
-  if (!token.empty()) extra.emplace_back("Authorization", "Bearer " + token);
-  return g.handle({"GET", url, std::move(extra)});
-}
-
-inline std::vector<std::string> ids_of(const nlohmann::json& page) {
-  std::vector<std::string> ids;
-  for (const auto& m : page.at("value")) ids.push_back(m.at("id").get<std::string>());
-  return ids;
-}
-
-inline std::vector<std::string> ids_of(const fakegraph::response& r) { return ids_of(r.json()); }
-
-/// Follows nextLinks from `url` until a page has none (or a call fails).
-struct walk_result {
-  std::vector<nlohmann::json> items;
-  std::vector<std::size_t> page_sizes;
-  fakegraph::response last;  // the last answer (a page, or the failure)
-
-  std::vector<std::string> ids() const {
-    std::vector<std::string> out;
-    for (const auto& m : items) out.push_back(m.at("id").get<std::string>());
-    return out;
-  }
-};
-
-inline walk_result walk(const fakegraph::graph& g, std::string url, const std::string& token,
-                        const fakegraph::header_list& extra = {}, std::size_t max_pages = 10000) {
-  walk_result w;
-  for (std::size_t i = 0; i < max_pages; ++i) {
-    w.last = get(g, url, token, extra);
-    if (w.last.status != 200) break;
-    const nlohmann::json page = w.last.json();
-    w.page_sizes.push_back(page.at("value").size());
-    for (const auto& m : page.at("value")) w.items.push_back(m);
-    if (!page.contains("@odata.nextLink")) break;
-    url = page.at("@odata.nextLink").get<std::string>();
-  }
-  return w;
 }
 
 /// The export of `user` (id or UPN) computed from the seed alone: the user's chats, from
@@ -208,14 +161,6 @@ inline std::string filter_param(const std::string& text) {
       out += c;
   }
   return out;
-}
-
-/// The error body's code and message.
-inline std::string code_of(const fakegraph::response& r) {
-  return r.json().at("error").at("code").get<std::string>();
-}
-inline std::string message_of(const fakegraph::response& r) {
-  return r.json().at("error").at("message").get<std::string>();
 }
 
 }  // namespace gam_test

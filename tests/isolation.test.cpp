@@ -28,6 +28,8 @@
 #include <utility>      // std::pair, std::move
 #include <vector>       // std::vector
 
+#include "support/fixtures.hpp"
+
 namespace {
 
 using json = nlohmann::json;
@@ -639,10 +641,8 @@ struct world_run {
   }
 
   fakegraph::response get(const std::string& url, const g_token& t) {
-    fakegraph::header_list headers;
     ++counts.requests;
-    if (!t.bearer.empty()) headers.push_back({"Authorization", "Bearer " + t.bearer});
-    return g.handle({"GET", url, headers});
+    return fakegraph_test::get(g, url, t.bearer);
   }
 
   /// GETs `url` and every nextLink after it; the items of all pages, or the first status.

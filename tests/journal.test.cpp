@@ -10,31 +10,16 @@
 #include <thread>  // std::thread
 #include <vector>  // std::vector
 
+#include "support/fixtures.hpp"
+#include "support/walk.hpp"
+
+using fakegraph_test::default_world;
+using fakegraph_test::get;
+using fakegraph_test::walk;
 using nlohmann::json;
 
-namespace {
-
-const std::string contoso = FAKEGRAPH_TEST_DATA_DIR "/contoso.json";
-
-fakegraph::response get(const fakegraph::graph& g, const std::string& url,
-                        const std::string& token) {
-  return g.handle({"GET", url, {{"Authorization", "Bearer " + token}}});
-}
-
-// Walks List chats from `url`, following at most `max_pages` nextLinks.
-void walk(const fakegraph::graph& g, std::string url, const std::string& token,
-          int max_pages = 1000) {
-  for (int i = 0; i < max_pages && !url.empty(); ++i) {
-    const auto r = get(g, url, token);
-    REQUIRE(r.status == 200);
-    url = r.json().value("@odata.nextLink", "");
-  }
-}
-
-}  // namespace
-
 TEST_CASE("Journal: an entry holds the request, the answer, the caller and the time", "[journal]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   const auto r = g.handle({"GET",
                            "https://graph.microsoft.com/v1.0/me/chats?$top=2",
                            {{"Authorization", "Bearer adele-read"}, {"client-request-id", "abc"}}});
@@ -80,7 +65,7 @@ TEST_CASE("Journal: an entry holds the request, the answer, the caller and the t
 }
 
 TEST_CASE("Journal: count, filter, last and clear", "[journal]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   walk(g, "/v1.0/me/chats?$top=2", "adele-read");  // 7 chats: 4 pages
   get(g, "/v1.0/users/adele@contoso.com/chats/getAllMessages?model=A", "exporter");
   get(g, "/v1.0/me/chats", "adele-user-read");  // 403
@@ -110,7 +95,7 @@ TEST_CASE("Journal: count, filter, last and clear", "[journal]") {
 }
 
 TEST_CASE("Journal: next_links() tells whether every nextLink was followed once", "[journal]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   SECTION("a complete walk") {
     walk(g, "/v1.0/me/chats?$top=2", "adele-read");
     const auto check = g.journal().next_links();
@@ -118,7 +103,7 @@ TEST_CASE("Journal: next_links() tells whether every nextLink was followed once"
     CHECK(check.all_followed_once());
   }
   SECTION("a walk that stops early") {
-    walk(g, "/v1.0/me/chats?$top=2", "adele-read", 2);
+    walk(g, "/v1.0/me/chats?$top=2", "adele-read", {}, 2);
     const auto check = g.journal().next_links();
     CHECK(check.issued.size() == 2);
     CHECK_FALSE(check.all_followed_once());
@@ -148,7 +133,7 @@ TEST_CASE("Journal: next_links() tells whether every nextLink was followed once"
 }
 
 TEST_CASE("Journal: bounded by entries and by body bytes, can be switched off", "[journal]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   auto& j = g.journal();
   CHECK(j.capacity() == fakegraph::journal::default_capacity);
   j.set_capacity(5);
@@ -174,7 +159,7 @@ TEST_CASE("Journal: bounded by entries and by body bytes, can be switched off", 
 
 TEST_CASE("Journal: concurrent callers each get one whole entry",
           "[journal][threads][concurrency]") {
-  auto g = fakegraph::graph::from_file(contoso);
+  auto g = default_world();
   constexpr int threads = 4;
   constexpr int per_thread = 200;
   const char* tokens[threads] = {"adele-read", "megan-read", "exporter", "adele-user-read"};

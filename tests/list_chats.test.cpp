@@ -404,7 +404,7 @@ TEST_CASE("List chats: chat ids and webUrls have Graph's formats", "[list_chats]
 
 TEST_CASE("List chats: the default world lists Adele's chats newest first", "[list_chats]") {
   const json seed = lct::default_seed();
-  const auto g = fakegraph::graph::from_file(lct::default_seed_path());
+  const auto g = fakegraph_test::default_world();
   const std::string adele = "adele@contoso.com";
   const auto expected = lct::ids_of(lct::chats_of(seed, adele));
   REQUIRE(expected.size() > 2);
@@ -430,7 +430,7 @@ TEST_CASE("List chats: the default world lists Adele's chats newest first", "[li
 }
 
 TEST_CASE("List chats: the default world's tokens meet the permission matrix", "[list_chats]") {
-  const auto g = fakegraph::graph::from_file(lct::default_seed_path());
+  const auto g = fakegraph_test::default_world();
   const std::string adele = "/v1.0/users/adele@contoso.com/chats";
   CHECK(lct::get(g, "/v1.0/me/chats", "adele-read").status == 200);
   CHECK(lct::get(g, "/v1.0/me/chats", "adele-readwrite").status == 200);

@@ -191,7 +191,7 @@ TEST_CASE("List chats $expand=members: aadUserConversationMember for every membe
 TEST_CASE("List chats $expand=members: at most 25 members per chat", "[list_chats]") {
   SECTION("the default world's 30-member chat") {
     const json seed = lct::default_seed();
-    const auto g = fakegraph::graph::from_file(lct::default_seed_path());
+    const auto g = fakegraph_test::default_world();
     const json* big = nullptr;
     for (const auto& c : seed["chats"])
       if (c["members"].size() > 25) big = &c;
@@ -381,7 +381,7 @@ TEST_CASE("List chats $expand=lastMessagePreview needs more than Chat.ReadBasic"
     CHECK(lct::get(g, url + "members", "app-basic").status == 200);
   }
   SECTION("the default world's basic tokens") {
-    const auto d = fakegraph::graph::from_file(lct::default_seed_path());
+    const auto d = fakegraph_test::default_world();
     CHECK(lct::get(d, "/v1.0/me/chats?$expand=lastMessagePreview", "adele-basic").status == 403);
     CHECK(lct::get(d, "/v1.0/users/adele@contoso.com/chats?$expand=lastMessagePreview",
                    "exporter-basic")

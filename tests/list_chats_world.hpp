@@ -1,6 +1,7 @@
 // Test support for the List chats, auth, paging and errors tests: a small world written as
-// an inline seed, expectations derived from that seed (never typed in by hand), and request
-// helpers. Only the tests include it.
+// an inline seed, and expectations derived from that seed (never typed in by hand). Only the
+// tests include it. The requests, the error accessors and the default seed are the shared
+// ones of support/fixtures.hpp, named here too (lct::get, lct::error_code, ...).
 #pragma once
 
 #include <fakegraph/fakegraph.hpp>
@@ -9,15 +10,22 @@
 
 #include <algorithm>  // std::sort, std::any_of
 #include <cstddef>    // std::size_t
-#include <fstream>    // std::ifstream
 #include <stdexcept>  // std::runtime_error
 #include <string>     // std::string
-#include <utility>    // std::move
 #include <vector>     // std::vector
+
+#include "support/fixtures.hpp"
 
 namespace lct {
 
 using json = nlohmann::json;
+
+using fakegraph_test::default_seed;
+using fakegraph_test::error_code;
+using fakegraph_test::error_message;
+using fakegraph_test::get;
+using fakegraph_test::ids_of;
+using fakegraph_test::is_error;
 
 // ---- the small world ------------------------------------------------------------------
 
@@ -154,35 +162,7 @@ inline json small_seed() {
 
 inline fakegraph::graph small_graph() { return fakegraph::graph::from_json(small_seed()); }
 
-inline json read_json_file(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) throw std::runtime_error("cannot open " + path);
-  return json::parse(in);
-}
-
-inline const std::string& default_seed_path() {
-  static const std::string path = FAKEGRAPH_TEST_DATA_DIR "/contoso.json";
-  return path;
-}
-
-inline json default_seed() { return read_json_file(default_seed_path()); }
-
-// ---- requests -------------------------------------------------------------------------
-
-/// GET `url` with `Bearer token` (no Authorization header when `token` is empty).
-inline fakegraph::response get(const fakegraph::graph& g, const std::string& url,
-                               const std::string& token, fakegraph::header_list extra = {}) {
-  fakegraph::header_list headers = std::move(extra);
-  if (!token.empty()) headers.emplace_back("Authorization", "Bearer " + token);
-  return g.handle(fakegraph::request{"GET", url, std::move(headers)});
-}
-
-/// The ids of a page's chats, in order.
-inline std::vector<std::string> ids_of(const json& page) {
-  std::vector<std::string> out;
-  for (const auto& c : page.at("value")) out.push_back(c.at("id").get<std::string>());
-  return out;
-}
+// ---- tokens ---------------------------------------------------------------------------
 
 /// The URL-safe base64 a JWT uses (no padding).
 inline std::string base64url(const std::string& in) {
@@ -431,27 +411,6 @@ inline json expected_member(const json& seed, const json& member) {
           {"tenantId", u.at("tenantId")},
           {"visibleHistoryStartDateTime",
            member.value("visibleHistoryStartDateTime", "0001-01-01T00:00:00Z")}};
-}
-
-// ---- errors ---------------------------------------------------------------------------
-
-/// Graph's error body, checked whole: status, code, and the message (exact).
-inline bool is_error(const fakegraph::response& r, int status, const std::string& code,
-                     const std::string& message) {
-  if (r.status != status) return false;
-  const json j = json::parse(r.body, nullptr, false);
-  return j.is_object() && j.contains("error") && j["error"].value("code", "") == code &&
-         j["error"].value("message", "") == message;
-}
-
-inline std::string error_code(const fakegraph::response& r) {
-  const json j = json::parse(r.body, nullptr, false);
-  return j.is_object() && j.contains("error") ? j["error"].value("code", "") : std::string();
-}
-
-inline std::string error_message(const fakegraph::response& r) {
-  const json j = json::parse(r.body, nullptr, false);
-  return j.is_object() && j.contains("error") ? j["error"].value("message", "") : std::string();
 }
 
 }  // namespace lct

@@ -17,8 +17,10 @@
 #include <vector>     // std::vector
 
 #include "list_chats_world.hpp"
+#include "support/walk.hpp"
 
 using Catch::Matchers::StartsWith;
+using fakegraph_test::walked_ids;
 using lct::json;
 
 namespace {
@@ -60,30 +62,16 @@ json paging_seed(int n) {
   return seed;
 }
 
-/// Every page of a walk that follows nextLinks from `url`.
-std::vector<json> walk(const fakegraph::graph& g, std::string url, const std::string& token,
-                       const fakegraph::header_list& headers = {}) {
-  std::vector<json> pages;
-  for (int guard = 0; guard < 500; ++guard) {
-    const auto r = lct::get(g, url, token, headers);
-    INFO(url << " -> " << r.body);
-    REQUIRE(r.status == 200);
-    pages.push_back(r.json());
-    const json& page = pages.back();
+/// Every page of a List chats walk: fakegraph_test::walk (each page answers 200), and each
+/// page's @odata.count is the page's size.
+std::vector<json> walk(const fakegraph::graph& g, const std::string& url,
+                       const std::string& token) {
+  std::vector<json> pages = fakegraph_test::walk(g, url, token);
+  for (const json& page : pages) {
+    INFO(page.dump());
     REQUIRE(page["@odata.count"] == page["value"].size());
-    if (!page.contains("@odata.nextLink")) return pages;
-    REQUIRE(page["@odata.nextLink"].is_string());
-    url = page["@odata.nextLink"].get<std::string>();
   }
-  FAIL("the walk did not end");
   return pages;
-}
-
-std::vector<std::string> walked_ids(const std::vector<json>& pages) {
-  std::vector<std::string> ids;
-  for (const auto& p : pages)
-    for (const auto& c : p["value"]) ids.push_back(c["id"].get<std::string>());
-  return ids;
 }
 
 bool is_hex(char c) {
@@ -427,7 +415,7 @@ TEST_CASE("Paging: a tampered, foreign or other-query skiptoken is 400 Invalid c
 
 TEST_CASE("Paging: a walk of the default world with $top=2", "[paging]") {
   const json seed = lct::default_seed();
-  const auto g = fakegraph::graph::from_file(lct::default_seed_path());
+  const auto g = fakegraph_test::default_world();
   const auto expected = lct::ids_of(lct::chats_of(seed, "adele@contoso.com"));
   const auto pages = walk(g, "https://graph.microsoft.com/v1.0/me/chats?$top=2", "adele-read");
   CHECK(walked_ids(pages) == expected);

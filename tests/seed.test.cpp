@@ -1181,7 +1181,7 @@ struct temp_file {
 }  // namespace
 
 TEST_CASE("from_file: a missing file is fakegraph.seed.no_file", "[seed]") {
-  const std::string path = std::string(FAKEGRAPH_TEST_DATA_DIR) + "/no-such-world.json";
+  const std::string path = fakegraph_test::data_file("no-such-world.json");
   try {
     (void)fakegraph::graph::from_file(path);
     FAIL("loaded a file that does not exist");
@@ -1193,7 +1193,7 @@ TEST_CASE("from_file: a missing file is fakegraph.seed.no_file", "[seed]") {
 
 TEST_CASE("from_file: a directory is not a seed file", "[seed]") {
   try {
-    (void)fakegraph::graph::from_file(FAKEGRAPH_TEST_DATA_DIR);
+    (void)fakegraph::graph::from_file(fakegraph_test::data_dir());
     FAIL("loaded a directory");
   } catch (const fakegraph::error& e) {
     CHECK(e.id() == "fakegraph.seed.no_file");

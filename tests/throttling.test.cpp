@@ -6,20 +6,18 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <chrono>      // std::chrono::milliseconds, std::chrono::seconds
-#include <functional>  // std::function
-#include <string>      // std::string
-#include <thread>      // std::thread
-#include <vector>      // std::vector
+#include <chrono>  // std::chrono::milliseconds, std::chrono::seconds
+#include <string>  // std::string
+#include <thread>  // std::thread
+#include <vector>  // std::vector
 
+#include "support/fixtures.hpp"
+
+using fakegraph_test::error_id;
+using fakegraph_test::get;
 using nlohmann::json;
 
 namespace {
-
-fakegraph::response get(const fakegraph::graph& g, const std::string& url,
-                        const std::string& token) {
-  return g.handle({"GET", url, {{"Authorization", "Bearer " + token}}});
-}
 
 std::string user(int i) { return "user" + std::to_string(i) + "@contoso.com"; }
 
@@ -33,15 +31,6 @@ fakegraph::graph crowd() {
     g.add_message(chat, {user(i), "hello"});
   }
   return g;
-}
-
-std::string error_id(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const fakegraph::error& e) {
-    return e.id();
-  }
-  return "(no error)";
 }
 
 }  // namespace

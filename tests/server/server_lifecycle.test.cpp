@@ -4,15 +4,15 @@
 #include "server_support.hpp"
 #include "support/catch.hpp"
 
-#include <chrono>      // std::chrono::steady_clock, seconds
-#include <functional>  // std::function
-#include <memory>      // std::unique_ptr, std::make_unique
-#include <string>      // std::string, std::to_string
-#include <thread>      // std::thread
-#include <utility>     // std::move
-#include <vector>      // std::vector
+#include <chrono>   // std::chrono::steady_clock, seconds
+#include <memory>   // std::unique_ptr, std::make_unique
+#include <string>   // std::string, std::to_string
+#include <thread>   // std::thread
+#include <utility>  // std::move
+#include <vector>   // std::vector
 
-using fakegraph_test::contoso;
+using fakegraph_test::default_world;
+using fakegraph_test::error_id;
 
 namespace {
 
@@ -21,20 +21,11 @@ fakegraph::response echo_url(const fakegraph::request& r) {
   return {200, {{"Content-Type", "text/plain"}}, r.url};
 }
 
-std::string error_id_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const fakegraph::error& e) {
-    return e.id();
-  }
-  return "(no fakegraph::error)";
-}
-
 }  // namespace
 
 TEST_CASE("a server is ready when constructed and can be started and stopped 100 times",
           "[server]") {
-  const auto g = contoso();
+  const auto g = default_world();
   for (int i = 0; i < 100; ++i) {
     fakegraph::server srv(g);
     REQUIRE(srv.running());
@@ -96,7 +87,7 @@ TEST_CASE("a moved server keeps serving, the moved-from one is inert", "[server]
 TEST_CASE("the server outlives the graph it was made from", "[server]") {
   std::unique_ptr<fakegraph::server> srv;
   {
-    const auto g = contoso();
+    const auto g = default_world();
     srv = std::make_unique<fakegraph::server>(g);
   }
   httplib::Client client(srv->host(), srv->port());
@@ -109,7 +100,7 @@ TEST_CASE("a busy port is refused with fakegraph.server.bind", "[server]") {
   fakegraph::server first(echo_url);
   fakegraph::server_options same;
   same.port = first.port();
-  CHECK(error_id_of([&] { fakegraph::server second(echo_url, same); }) == "fakegraph.server.bind");
+  CHECK(error_id([&] { fakegraph::server second(echo_url, same); }) == "fakegraph.server.bind");
   // The first server was not disturbed (no SO_REUSEPORT sharing of its connections).
   for (int i = 0; i < 4; ++i) {
     httplib::Client client(first.host(), first.port());
@@ -137,23 +128,20 @@ TEST_CASE("bad options throw fakegraph::error with a stable id", "[server]") {
   fakegraph::server_options options;
   SECTION("port out of range") {
     options.port = 65536;
-    CHECK(error_id_of([&] { fakegraph::server s(echo_url, options); }) ==
-          "fakegraph.server.options");
+    CHECK(error_id([&] { fakegraph::server s(echo_url, options); }) == "fakegraph.server.options");
     options.port = -1;
-    CHECK(error_id_of([&] { fakegraph::server s(echo_url, options); }) ==
-          "fakegraph.server.options");
+    CHECK(error_id([&] { fakegraph::server s(echo_url, options); }) == "fakegraph.server.options");
   }
   SECTION("half a TLS pair") {
     options.tls_cert = "cert.pem";
-    CHECK(error_id_of([&] { fakegraph::server s(echo_url, options); }) ==
-          "fakegraph.server.options");
+    CHECK(error_id([&] { fakegraph::server s(echo_url, options); }) == "fakegraph.server.options");
   }
   SECTION("an unknown host") {
     options.host = "no-such-host.invalid";
-    CHECK(error_id_of([&] { fakegraph::server s(echo_url, options); }) == "fakegraph.server.bind");
+    CHECK(error_id([&] { fakegraph::server s(echo_url, options); }) == "fakegraph.server.bind");
   }
   SECTION("an empty handler") {
-    CHECK(error_id_of([&] { fakegraph::server s(fakegraph::server::handler{}, options); }) ==
+    CHECK(error_id([&] { fakegraph::server s(fakegraph::server::handler{}, options); }) ==
           "fakegraph.server.options");
   }
 }

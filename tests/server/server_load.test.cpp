@@ -23,7 +23,7 @@ TEST_CASE("8 concurrent keep-alive clients, 20,000 requests: every answer right"
   // Generous: a sanitizer build on a loaded 2-core machine still finishes far inside it.
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(100);
 
-  const auto g = fakegraph_test::contoso();
+  const auto g = fakegraph_test::default_world();
   fakegraph::server srv(g);
 
   // The answer for each $top, from the graph in process: a reply over HTTP must be the same

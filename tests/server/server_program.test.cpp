@@ -77,9 +77,9 @@ TEST_CASE("fakegraph-server serves the built-in default world without --data",
   REQUIRE(res);
   // The default world is data/contoso.json, embedded at build time.
   const auto expected =
-      fakegraph_test::contoso().handle({"GET",
-                                        "http://127.0.0.1:" + std::to_string(port) + target,
-                                        {{"Authorization", "Bearer adele-read"}}});
+      fakegraph_test::default_world().handle({"GET",
+                                              "http://127.0.0.1:" + std::to_string(port) + target,
+                                              {{"Authorization", "Bearer adele-read"}}});
   CHECK(res->status == expected.status);
   CHECK(res->body == expected.body);
   child.send_signal(SIGTERM);

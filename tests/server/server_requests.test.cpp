@@ -3,6 +3,7 @@
 
 #include "server_support.hpp"
 #include "support/catch.hpp"
+#include "support/walk.hpp"
 
 #include <atomic>              // std::atomic
 #include <chrono>              // std::chrono::seconds
@@ -13,7 +14,7 @@
 #include <string>              // std::string
 #include <vector>              // std::vector
 
-using fakegraph_test::contoso;
+using fakegraph_test::default_world;
 using fakegraph_test::without_request_ids;
 using nlohmann::json;
 
@@ -30,7 +31,7 @@ std::string on_origin(const std::string& url, const std::string& base) {
 }  // namespace
 
 TEST_CASE("list chats over HTTP is the in-process answer, byte for byte", "[server]") {
-  const auto g = contoso();
+  const auto g = default_world();
   fakegraph::server srv(g);
   httplib::Client client(srv.host(), srv.port());
 
@@ -56,21 +57,14 @@ TEST_CASE("list chats over HTTP is the in-process answer, byte for byte", "[serv
 
 TEST_CASE("nextLinks and @odata.context point at the server, and following them works",
           "[server]") {
-  const auto g = contoso();
+  const auto g = default_world();
   fakegraph::server srv(g);
   httplib::Client client(srv.host(), srv.port());
   client.set_keep_alive(true);
 
   // The same walk in process, for the expected ids.
-  std::vector<std::string> expected_ids;
-  std::string url = "http://127.0.0.1:1/v1.0/me/chats?$top=2";
-  for (int page = 0; page < 20 && !url.empty(); ++page) {
-    const auto r = g.handle({"GET", url, {{"Authorization", "Bearer adele-read"}}});
-    REQUIRE(r.status == 200);
-    const json body = r.json();
-    for (const auto& chat : body["value"]) expected_ids.push_back(chat["id"]);
-    url = body.value("@odata.nextLink", "");
-  }
+  const std::vector<std::string> expected_ids = fakegraph_test::walked_ids(
+      fakegraph_test::walk(g, "http://127.0.0.1:1/v1.0/me/chats?$top=2", "adele-read"));
   REQUIRE(expected_ids.size() == 7);
 
   std::vector<std::string> ids;
@@ -96,7 +90,7 @@ TEST_CASE("nextLinks and @odata.context point at the server, and following them 
 }
 
 TEST_CASE("links follow the Host header the client sent", "[server]") {
-  const auto g = contoso();
+  const auto g = default_world();
   fakegraph::server srv(g);
   httplib::Client client(srv.host(), srv.port());
 
@@ -128,7 +122,7 @@ TEST_CASE("links follow the Host header the client sent", "[server]") {
 }
 
 TEST_CASE("unknown routes get Graph's error body, as in process", "[server]") {
-  const auto g = contoso();
+  const auto g = default_world();
   fakegraph::server srv(g);
   httplib::Client client(srv.host(), srv.port());
   for (const std::string target :
@@ -149,7 +143,7 @@ TEST_CASE("unknown routes get Graph's error body, as in process", "[server]") {
 }
 
 TEST_CASE("known routes with another method get Graph's 405 body, as in process", "[server]") {
-  const auto g = contoso();
+  const auto g = default_world();
   fakegraph::server srv(g);
   httplib::Client client(srv.host(), srv.port());
   const std::string target = "/v1.0/me/chats";
@@ -172,7 +166,7 @@ TEST_CASE("known routes with another method get Graph's 405 body, as in process"
 
 TEST_CASE("a browser's CORS preflight and answers are served as Graph serves them",
           "[server][cors]") {
-  fakegraph::server srv(contoso());
+  fakegraph::server srv(default_world());
   httplib::Client client(srv.host(), srv.port());
   const auto preflight = client.Options(
       "/v1.0/me/chats", {{"Origin", "http://localhost:5173"},
@@ -196,7 +190,7 @@ TEST_CASE("a browser's CORS preflight and answers are served as Graph serves the
 
 TEST_CASE("the control plane over HTTP: on for loopback, behind an admin token, or off",
           "[server][control]") {
-  const auto g = contoso();
+  const auto g = default_world();
   SECTION("on for a loopback address; Graph routes never see it") {
     fakegraph::server srv(g);
     CHECK(srv.control_plane_on());
@@ -261,7 +255,7 @@ TEST_CASE("the control plane over HTTP: on for loopback, behind an admin token, 
 }
 
 TEST_CASE("methods httplib does not route (TRACE, CONNECT) still reach the graph", "[server]") {
-  const auto g = contoso();
+  const auto g = default_world();
   fakegraph::server srv(g);
   for (const std::string method : {"TRACE", "CONNECT"}) {
     INFO(method);
@@ -276,7 +270,7 @@ TEST_CASE("methods httplib does not route (TRACE, CONNECT) still reach the graph
 
 TEST_CASE("requests httplib refuses itself get a Graph error body, never an empty reply",
           "[server]") {
-  fakegraph::server srv(contoso());
+  fakegraph::server srv(default_world());
   SECTION("a malformed request line") {
     const auto reply = fakegraph_test::raw_exchange(srv.port(), "GARBAGE\r\n\r\n");
     CHECK(reply.rfind("HTTP/1.1 400 ", 0) == 0);
@@ -407,7 +401,7 @@ TEST_CASE("whatever escapes a handler is logged and answered with Graph's 500, t
 }
 
 TEST_CASE("an absolute-form request target names the origin of the links", "[server]") {
-  const auto g = contoso();
+  const auto g = default_world();
   fakegraph::server srv(g);
   const auto reply = fakegraph_test::raw_exchange(
       srv.port(),
@@ -445,7 +439,7 @@ TEST_CASE("the log gets one line per request: method, path, status, ms", "[serve
     }
     logged.notify_all();
   };
-  fakegraph::server srv(contoso(), options);
+  fakegraph::server srv(default_world(), options);
   httplib::Client client(srv.host(), srv.port());
   REQUIRE(client.Get("/v1.0/me/chats?$top=2", adele));
   REQUIRE(client.Get("/v1.0/nowhere", adele));

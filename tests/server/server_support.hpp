@@ -1,5 +1,6 @@
-// Helpers shared by the server tests: the default world, temporary directories, a
-// self-signed certificate, raw sockets and a child process with piped output.
+// Helpers shared by the server tests: temporary directories, a self-signed certificate, raw
+// sockets and a child process with piped output. The data directory, the default world and
+// the requests are support/fixtures.hpp's, in the same namespace.
 #pragma once
 
 #include <fakegraph/server.hpp>
@@ -21,36 +22,23 @@
 #include <cstdint>       // std::uint16_t
 #include <cstdlib>       // std::system, mkdtemp
 #include <filesystem>    // std::filesystem::remove_all, temp_directory_path
-#include <fstream>       // std::ifstream, std::ofstream
+#include <fstream>       // std::ofstream
 #include <optional>      // std::optional
-#include <sstream>       // std::ostringstream
 #include <stdexcept>     // std::runtime_error
 #include <string>        // std::string
 #include <system_error>  // std::error_code
 #include <utility>       // std::move
 #include <vector>        // std::vector
 
+#include "support/fixtures.hpp"
+
 extern char** environ;
 
 namespace fakegraph_test {
 
-inline std::string data_file(const std::string& name = "contoso.json") {
-  return std::string(FAKEGRAPH_TEST_DATA_DIR) + "/" + name;
-}
-
-inline std::string read_file(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 inline void write_file(const std::string& path, const std::string& text) {
   std::ofstream(path, std::ios::binary) << text;
 }
-
-/// The default world, loaded fresh: each test gets its own graph.
-inline fakegraph::graph contoso() { return fakegraph::graph::from_file(data_file()); }
 
 /// A directory under the system temp dir, removed with everything in it.
 class temp_dir {

@@ -8,18 +8,13 @@
 #include <cstddef>  // std::size_t
 #include <string>   // std::string
 
-using fakegraph_test::contoso;
+using fakegraph_test::default_world;
 using nlohmann::json;
 
 namespace {
 
 std::string error_id_of(const fakegraph::server_options& options) {
-  try {
-    fakegraph::server srv(contoso(), options);
-  } catch (const fakegraph::error& e) {
-    return e.id();
-  }
-  return "(no fakegraph::error)";
+  return fakegraph_test::error_id([&] { fakegraph::server srv(default_world(), options); });
 }
 
 }  // namespace
@@ -33,7 +28,7 @@ TEST_CASE("HTTPS with a self-signed certificate: verified, links on https", "[se
   fakegraph::server_options options;
   options.tls_cert = pair.cert;
   options.tls_key = pair.key;
-  const auto g = contoso();
+  const auto g = default_world();
   fakegraph::server srv(g, options);
   CHECK(srv.scheme() == "https");
   CHECK(srv.base_url() == "https://127.0.0.1:" + std::to_string(srv.port()));
