@@ -7,10 +7,11 @@
 // token, options, scan, JSON.
 #include <benchmark/benchmark.h>
 #include <fakegraph/fakegraph.hpp>
+
 #include <nlohmann/json.hpp>  // nlohmann::json, nlohmann::ordered_json
+#include "bench_support.hpp"
 
 #include <cstddef>  // std::size_t
-#include <memory>   // std::unique_ptr, std::make_unique
 #include <string>   // std::string
 #include <vector>   // std::vector
 
@@ -89,32 +90,10 @@ struct bench_world {
   }
 };
 
-// One world at a time (the benchmarks are registered size by size): the 1M world alone
-// is about 2 GB.
-bench_world& world(std::size_t n) {
-  static std::size_t size = 0;
-  static std::unique_ptr<bench_world> w;
-  if (!w || size != n) {
-    w.reset();
-    w = std::make_unique<bench_world>(n);
-    size = n;
-  }
-  return *w;
-}
-
 void run_page(benchmark::State& state, const std::string bench_world::*which) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  const bench_world& w = world(n);
-  const fakegraph::request req = page_request(w.*which);
-  const fakegraph::response check = w.g.handle(req);
-  if (check.status != 200 || check.json().at("value").size() != 50) {
-    state.SkipWithError(("unexpected answer: " + check.body.substr(0, 300)).c_str());
-    return;
-  }
-  for (auto _ : state) {
-    fakegraph::response r = w.g.handle(req);
-    benchmark::DoNotOptimize(r.body.data());
-  }
+  const bench_world& w = fakegraph_bench::one_world<bench_world>(n);
+  fakegraph_bench::time_page(state, w.g, page_request(w.*which), 50);
   state.counters["messages"] = static_cast<double>(n);
 }
 
@@ -126,28 +105,21 @@ void BM_range_deep_page(benchmark::State& s) { run_page(s, &bench_world::range_d
 // The in-process call for one 50-message page, and nlohmann serialising those same 50
 // messages (already built as JSON values: the serialisation alone).
 void BM_call_50(benchmark::State& state) {
-  const bench_world& w = world(1000);
-  const fakegraph::request req = page_request(w.first);
-  for (auto _ : state) {
-    fakegraph::response r = w.g.handle(req);
-    benchmark::DoNotOptimize(r.body.data());
-  }
+  const bench_world& w = fakegraph_bench::one_world<bench_world>(1000);
+  fakegraph_bench::time_page(state, w.g, page_request(w.first), 50);
 }
 
 // The same call with the request journal off: what recording each answer costs.
 void BM_call_50_no_journal(benchmark::State& state) {
-  bench_world& w = world(1000);
+  bench_world& w = fakegraph_bench::one_world<bench_world>(1000);
   const fakegraph::request req = page_request(w.first);
   w.g.journal().set_enabled(false);
-  for (auto _ : state) {
-    fakegraph::response r = w.g.handle(req);
-    benchmark::DoNotOptimize(r.body.data());
-  }
+  fakegraph_bench::time_page(state, w.g, req, 50);
   w.g.journal().set_enabled(true);
 }
 
 void BM_nlohmann_dump_50(benchmark::State& state) {
-  const bench_world& w = world(1000);
+  const bench_world& w = fakegraph_bench::one_world<bench_world>(1000);
   const nlohmann::ordered_json items =
       nlohmann::ordered_json::parse(w.g.handle(page_request(w.first)).body)["value"];
   if (items.size() != 50) {

@@ -7,8 +7,9 @@
 #include <benchmark/benchmark.h>
 #include <fakegraph/fakegraph.hpp>
 
+#include "bench_support.hpp"
+
 #include <cstddef>  // std::size_t
-#include <memory>   // std::unique_ptr, std::make_unique
 #include <string>   // std::string
 #include <vector>   // std::vector
 
@@ -60,31 +61,10 @@ struct bench_world {
   }
 };
 
-// One world at a time (the benchmarks are registered size by size).
-bench_world& world(std::size_t n) {
-  static std::size_t size = 0;
-  static std::unique_ptr<bench_world> w;
-  if (!w || size != n) {
-    w.reset();
-    w = std::make_unique<bench_world>(n);
-    size = n;
-  }
-  return *w;
-}
-
 void run_page(benchmark::State& state, const std::string bench_world::*which) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  const bench_world& w = world(n);
-  const fakegraph::request req = page_request(w.*which);
-  const fakegraph::response check = w.g.handle(req);
-  if (check.status != 200 || check.json().at("value").size() != 20) {
-    state.SkipWithError(("unexpected answer: " + check.body.substr(0, 300)).c_str());
-    return;
-  }
-  for (auto _ : state) {
-    fakegraph::response r = w.g.handle(req);
-    benchmark::DoNotOptimize(r.body.data());
-  }
+  const bench_world& w = fakegraph_bench::one_world<bench_world>(n);
+  fakegraph_bench::time_page(state, w.g, page_request(w.*which), 20);
   state.counters["chats"] = static_cast<double>(n);
 }
 
@@ -95,7 +75,7 @@ void BM_deep_page(benchmark::State& s) { run_page(s, &bench_world::deep); }
 // (no routing, no token, no index, no escaping, no lookups), as the cheapest possible
 // server would. The in-process call should cost no more than 2x this.
 void BM_plain_appends_20(benchmark::State& state) {
-  const bench_world& w = world(1000);
+  const bench_world& w = fakegraph_bench::one_world<bench_world>(1000);
   const fakegraph::response page = w.g.handle(page_request(w.first));
   const nlohmann::json parsed = page.json();
   struct member_row {
@@ -148,12 +128,8 @@ void BM_plain_appends_20(benchmark::State& state) {
 }
 
 void BM_call_20(benchmark::State& state) {
-  const bench_world& w = world(1000);
-  const fakegraph::request req = page_request(w.first);
-  for (auto _ : state) {
-    fakegraph::response r = w.g.handle(req);
-    benchmark::DoNotOptimize(r.body.data());
-  }
+  const bench_world& w = fakegraph_bench::one_world<bench_world>(1000);
+  fakegraph_bench::time_page(state, w.g, page_request(w.first), 20);
 }
 
 }  // namespace
