@@ -294,9 +294,8 @@ inline void write_preview(json_writer& w, const chat_message& m, std::string_vie
 /// An opaque, base64-looking membership id, stable for a (chat, user) pair, for
 /// json_writer::quoted.
 inline auto membership_id_text(const chat& c, const std::string& user_id) {
-  return [&c, &user_id](std::string& out) {
-    append_base64(out, "1#" + c.id + "#" + user_id, false);
-  };
+  return
+      [&c, &user_id](std::string& out) { append_base64(out, "1#" + c.id + "#" + user_id, false); };
 }
 
 /// The same, as a string.
@@ -305,7 +304,6 @@ inline std::string membership_id(const chat& c, const std::string& user_id) {
   membership_id_text(c, user_id)(out);
   return out;
 }
-
 
 /// aadUserConversationMember as `$expand=members` writes it.
 inline void write_member(json_writer& w, const chat& c, const chat_member& m, const user& u) {
