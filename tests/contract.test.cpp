@@ -86,6 +86,15 @@ TEST_CASE("Contract: the json_writer writes strings byte for byte as nlohmann do
     CAPTURE(s);
     CHECK(json_string(s) == json(s).dump());
   }
+  // Every byte at every place of a longer string, so the eight-byte fast path and the tail
+  // both meet it.
+  for (int b = 0; b < 0x100; ++b)
+    for (std::size_t at = 0; at < 19; ++at) {
+      std::string s(19, 'a');
+      s[at] = static_cast<char>(b);
+      CAPTURE(b, at);
+      CHECK(json_string(s) == json(valid_utf8(s)).dump());
+    }
   // Invalid UTF-8 is written as its valid_utf8() form would be.
   for (const std::string s : {"\xFF", "a\x80z", "\xC3", "\xE2\x82", "x\xED\xA0\x80y"}) {
     CAPTURE(s);
