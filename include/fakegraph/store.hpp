@@ -49,6 +49,17 @@ struct stored_message {
   // when the sender's type is not relative. A reader of another tenant gets federatedUser.
   std::uint32_t identity_at = 0;
   std::uint32_t identity_at_system = 0;
+  std::uint64_t changed = 0;  // the seq of its latest change: its adding, an edit, a reaction…
+  // The lastModifiedDateTime each later change replaced, with that change's seq, oldest first:
+  // a walk orders by lastModifiedDateTime as it was when the walk began.
+  std::vector<std::pair<std::uint64_t, timestamp>> earlier_modified;
+
+  /// lastModifiedDateTime as it was once every change up to `as_of` (a seq) was made.
+  timestamp last_modified_as_of(std::uint64_t as_of) const {
+    for (const auto& [seq, replaced] : earlier_modified)
+      if (seq > as_of) return replaced;
+    return data.last_modified;
+  }
 };
 
 inline constexpr std::string_view own_tenant_identity = "aadUser";
@@ -102,6 +113,18 @@ struct message_ref {
   std::uint32_t message = 0;
 };
 
+/// One change a user can see: a message added, edited, deleted or reacted to, or shown to
+/// the user when they joined its chat. `seq` is the change's place in the world's history.
+struct change_entry {
+  std::uint64_t seq = 0;
+  message_ref ref;
+};
+
+/// Whether a member sees a message: it was sent from their visibleHistoryStartDateTime on.
+inline bool sees(const chat_member& member, const chat_message& m) {
+  return m.created >= member.visible_history_start;
+}
+
 /// Everything a world holds. Copyable, so a graph can snapshot and restore it.
 struct world_state {
   fakegraph::settings settings;
@@ -122,6 +145,9 @@ struct world_state {
   // The messages a user sees (from their visibleHistoryStartDateTime on), ordered by
   // createdDateTime, then chat id, then message id: getAllMessages walks this.
   std::unordered_map<std::string, std::vector<message_ref>> messages_of_user;
+  // Every change to a message a user sees, in seq order; an entry is current while its seq is
+  // the message's `changed`. getAllMessages/delta walks this.
+  std::unordered_map<std::string, std::vector<change_entry>> changes_of_user;
   // The largest lastModifiedDateTime - createdDateTime gap: a lastModified lower bound X
   // can only match messages created after X - max_modify_lag.
   timestamp max_modify_lag = 0;
@@ -166,6 +192,11 @@ struct world_state {
     auto it = messages_of_user.find(to_lower(user_id));
     return it == messages_of_user.end() ? none : it->second;
   }
+  const std::vector<change_entry>& user_changes(const std::string& user_id) const {
+    static const std::vector<change_entry> none;
+    auto it = changes_of_user.find(to_lower(user_id));
+    return it == changes_of_user.end() ? none : it->second;
+  }
 
   /// The newest message of a chat among those stored no later than `as_of` (a seq), as
   /// `viewer` sees it: none when it is older than the viewer's visibleHistoryStartDateTime
@@ -179,7 +210,7 @@ struct world_state {
     const auto n = static_cast<std::size_t>(it - c.messages.begin());
     const stored_message* newest = &c.messages[c.latest[n - 1]];
     const chat_member* member = member_of(c.data, viewer);
-    if (member && newest->data.created < member->visible_history_start) return nullptr;
+    if (member && !sees(*member, newest->data)) return nullptr;
     return newest;
   }
 
@@ -409,12 +440,34 @@ inline void index_chat(world_state& w, const std::string& user_id, std::uint32_t
   list.insert(pos, chat_index);
 }
 
+/// Shows a new member the chat's history they may see: in their getAllMessages index, and as
+/// one change (their joining) in their change log.
 inline void index_member_history(world_state& w, std::uint32_t chat_index, const chat_member& m) {
   const stored_chat& c = w.chats[chat_index];
   const std::string key = to_lower(m.user_id);
+  const std::uint64_t joined = w.next_seq++;
   for (std::uint32_t i = 0; i < c.messages.size(); ++i)
-    if (c.messages[i].data.created >= m.visible_history_start)
+    if (sees(m, c.messages[i].data)) {
       index_message(w, key, {chat_index, i});
+      w.changes_of_user[key].push_back({joined, {chat_index, i}});
+    }
+}
+
+/// Records a change to a stored message whose data the caller has just changed (callers hold
+/// the exclusive lock): its wire text again, a new seq, and an entry in the change log of every
+/// member who sees it. `replaced` is the lastModifiedDateTime it had before.
+inline void record_change(world_state& w, message_ref ref, timestamp replaced) {
+  stored_chat& sc = w.chats[ref.chat];
+  stored_message& sm = sc.messages[ref.message];
+  const std::uint64_t seq = w.next_seq++;
+  sm.earlier_modified.emplace_back(seq, replaced);
+  sm.changed = seq;
+  std::tie(sm.wire, sm.identity_at) = message_wire(sm.data, sc.data.id, false);
+  if (sm.data.message_type == "systemEventMessage")
+    std::tie(sm.wire_system, sm.identity_at_system) = message_wire(sm.data, sc.data.id, true);
+  w.max_modify_lag = std::max(w.max_modify_lag, sm.data.last_modified - sm.data.created);
+  for (const auto& member : sc.data.members)
+    if (sees(member, sm.data)) w.changes_of_user[to_lower(member.user_id)].push_back({seq, ref});
 }
 
 inline void resolve_member(const world_state& w, chat_member& m, const origin& o,
@@ -567,7 +620,7 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
          "duplicate message id '" + m.id + "' in chat '" + chat_id + "'");
 
   stored_message sm;
-  sm.seq = w.next_seq++;
+  sm.seq = sm.changed = w.next_seq++;
   std::tie(sm.wire, sm.identity_at) = message_wire(m, sc.data.id, false);
   if (m.message_type == "systemEventMessage")
     std::tie(sm.wire_system, sm.identity_at_system) = message_wire(m, sc.data.id, true);
@@ -576,13 +629,15 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
   const std::uint32_t best =
       (mi == 0 || newer(sm.data, sc.messages[sc.latest.back()].data)) ? mi : sc.latest.back();
   w.max_modify_lag = std::max(w.max_modify_lag, sm.data.last_modified - sm.data.created);
-  const timestamp created = sm.data.created;
   sc.message_index.emplace(sm.data.id, mi);
   sc.messages.push_back(std::move(sm));
   sc.latest.push_back(best);
   for (const auto& member : sc.data.members)
-    if (created >= member.visible_history_start)
-      index_message(w, to_lower(member.user_id), {ci, mi});
+    if (sees(member, sc.messages[mi].data)) {
+      const std::string key = to_lower(member.user_id);
+      index_message(w, key, {ci, mi});
+      w.changes_of_user[key].push_back({sc.messages[mi].seq, {ci, mi}});  // seqs only grow
+    }
   return {ci, mi};
 }
 
