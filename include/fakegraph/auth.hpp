@@ -10,6 +10,7 @@
 #include <utility>           // std::pair
 #include <vector>            // std::vector
 
+#include "http.hpp"
 #include "store.hpp"
 
 namespace fakegraph {
@@ -182,8 +183,32 @@ inline bool grants_any(const std::vector<std::string>& granted,
   return false;
 }
 
+/// Who may call an endpoint: its permission table in graph-semantics.md. Names ignore case.
+struct permission_rule {
+  std::vector<std::string_view> delegated;    // scopes; none: delegated callers get 412
+  std::vector<std::string_view> application;  // roles that hold in the whole tenant
+  // Roles that hold only in a chat where the application is installed (resource-specific
+  // consent, `*.WhereInstalled`): the chat's installedApps names its appId. The endpoint
+  // checks that once it has the chat (find_path_chat).
+  std::vector<std::string_view> where_installed;
+  // The 400 an application gets on a route that names no user (`/chats`), when the endpoint
+  // serves only delegated callers there; empty when applications may call it.
+  std::string_view application_needs_user;
+};
+
+/// Whether any of `granted` is one of `accepted`.
+inline bool grants_any(const std::vector<std::string>& granted,
+                       const std::vector<std::string_view>& accepted) {
+  for (const auto& g : granted)
+    for (const auto a : accepted)
+      if (iequals(g, a)) return true;
+  return false;
+}
+
 /// "A, B, C" as Graph lists permissions in its 403 messages.
-inline std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
+
+template <class Items>
+std::string join_names(const Items& items, std::string_view sep) {
   std::string out;
   for (const auto& i : items) {
     if (!out.empty()) out += sep;
@@ -192,14 +217,50 @@ inline std::string join(const std::vector<std::string>& items, std::string_view 
   return out;
 }
 
+inline std::string join(const std::vector<std::string>& items, std::string_view sep = ", ") {
+  return join_names(items, sep);
+}
+
 inline std::string join(std::initializer_list<std::string_view> items,
                         std::string_view sep = ", ") {
-  std::string out;
-  for (const auto i : items) {
-    if (!out.empty()) out += sep;
-    out += i;
+  return join_names(items, sep);
+}
+
+inline std::string join(const std::vector<std::string_view>& items, std::string_view sep = ", ") {
+  return join_names(items, sep);
+}
+
+/// The permission gate every endpoint passes before it runs, in Graph's order: a delegated
+/// caller of an application-only API (412), an application on /me (400, §1.8) or on a route
+/// the endpoint serves it only with a user (400), then a caller holding none of the accepted
+/// permissions (403, naming what it holds).
+inline std::optional<response> check_permissions(const call_context& ctx, const principal& who,
+                                                 const permission_rule& rule, bool me_route,
+                                                 bool names_no_user) {
+  if (who.is_delegated() && rule.delegated.empty())
+    return graph_error(ctx, 412, "PreconditionFailed",
+                       "Requested API is not supported in delegated context. It accepts only "
+                       "application permissions (" +
+                           join(rule.application, " or ") + ") in an app-only token.");
+  if (who.is_application() && me_route)
+    return graph_error(ctx, 400, "BadRequest",
+                       "/me request is only valid with delegated authentication flow.");
+  if (who.is_application() && names_no_user && !rule.application_needs_user.empty())
+    return graph_error(ctx, 400, "BadRequest", rule.application_needs_user);
+  if (who.is_delegated() && !grants_any(who.scopes, rule.delegated))
+    return graph_error(ctx, 403, "Forbidden",
+                       "Missing scope permissions on the request. API requires one of '" +
+                           join(rule.delegated) + "'. Scopes on the request '" + join(who.scopes) +
+                           "'");
+  if (who.is_application() && !grants_any(who.roles, rule.application) &&
+      !grants_any(who.roles, rule.where_installed)) {
+    std::vector<std::string_view> roles = rule.application;
+    roles.insert(roles.end(), rule.where_installed.begin(), rule.where_installed.end());
+    return graph_error(ctx, 403, "Forbidden",
+                       "Missing role permissions on the request. API required one of '" +
+                           join(roles) + "'. Roles on the request '" + join(who.roles) + "'");
   }
-  return out;
+  return std::nullopt;
 }
 
 }  // namespace detail

@@ -14,6 +14,7 @@
 #include <vector>       // std::vector
 
 #include "auth.hpp"
+#include "detail/endpoints.hpp"
 #include "journal.hpp"
 
 namespace fakegraph {
@@ -48,10 +49,10 @@ struct coverage_data {
   /// were never seen, as "endpoint …", "option …", "answer …" lines.
   std::vector<std::string> not_exercised() const {
     std::vector<std::string> out;
-    for (const auto e : known_endpoints())
-      if (!endpoints.count(std::string(e))) out.push_back("endpoint " + std::string(e));
-    for (const auto o : known_options())
-      if (!query_options.count(std::string(o))) out.push_back("option " + std::string(o));
+    for (const auto& e : known_endpoints())
+      if (!endpoints.count(e)) out.push_back("endpoint " + e);
+    for (const auto& o : known_options())
+      if (!query_options.count(o)) out.push_back("option " + o);
     for (const auto& [answer, prefix] : resilience_answers()) {
       bool seen = false;
       for (const auto& [k, n] : statuses) seen = seen || k.rfind(prefix, 0) == 0;
@@ -93,22 +94,21 @@ struct coverage_data {
             {"notExercised", not_exercised()}};
   }
 
-  static std::vector<std::string_view> known_endpoints() {
-    return {"listChats GET /chats", "listChats GET /me/chats", "listChats GET /users/{user}/chats",
-            "getAllMessages GET /users/{user}/chats/getAllMessages"};
+  // Every route and option of the endpoint table (an application may not call /me routes, and
+  // delegated callers get 412 from application-only endpoints, but those answers count too).
+  static std::vector<std::string> known_endpoints() {
+    std::vector<std::string> out;
+    for (const detail::endpoint_row& row : detail::endpoint_table())
+      for (const std::string_view path : row.paths)
+        out.push_back(std::string(to_string(row.id)) + " GET /" + std::string(path));
+    return out;
   }
-  static std::vector<std::string_view> known_options() {
-    return {"listChats $top",
-            "listChats $filter",
-            "listChats $expand=members",
-            "listChats $expand=lastMessagePreview",
-            "listChats $orderby",
-            "listChats $skiptoken",
-            "getAllMessages $top",
-            "getAllMessages $filter",
-            "getAllMessages $skiptoken",
-            "getAllMessages model=A",
-            "getAllMessages model=B"};
+  static std::vector<std::string> known_options() {
+    std::vector<std::string> out;
+    for (const detail::endpoint_row& row : detail::endpoint_table())
+      for (const std::string_view option : row.options)
+        out.push_back(std::string(to_string(row.id)) + " " + std::string(option));
+    return out;
   }
   /// Answers a resilient client must survive: (name, prefix of a status or fault key).
   static std::vector<std::pair<std::string_view, std::string_view>> resilience_answers() {

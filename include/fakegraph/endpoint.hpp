@@ -10,7 +10,15 @@
 namespace fakegraph {
 
 /// The Graph operations a graph serves. `none` is a request that matched no route.
-enum class endpoint { none, list_chats, get_all_messages };
+enum class endpoint {
+  none,
+  list_chats,
+  get_all_messages,
+  get_chat,
+  list_chat_members,
+  list_chat_messages,
+  get_chat_message
+};
 
 namespace detail {
 
@@ -20,13 +28,18 @@ struct endpoint_name {
 };
 
 /// The name of each endpoint, as seeds, reports and the control plane spell it.
-inline constexpr endpoint_name endpoint_names[] = {{endpoint::none, "none"},
-                                                   {endpoint::list_chats, "listChats"},
-                                                   {endpoint::get_all_messages, "getAllMessages"}};
+inline constexpr endpoint_name endpoint_names[] = {
+    {endpoint::none, "none"},
+    {endpoint::list_chats, "listChats"},
+    {endpoint::get_all_messages, "getAllMessages"},
+    {endpoint::get_chat, "getChat"},
+    {endpoint::list_chat_members, "listChatMembers"},
+    {endpoint::list_chat_messages, "listChatMessages"},
+    {endpoint::get_chat_message, "getChatMessage"}};
 
 }  // namespace detail
 
-/// "none", "listChats", "getAllMessages": the names seeds and reports use.
+/// "none", "listChats", "getAllMessages", "getChat"…: the names seeds and reports use.
 inline std::string_view to_string(endpoint e) noexcept {
   for (const auto& row : detail::endpoint_names)
     if (row.id == e) return row.name;

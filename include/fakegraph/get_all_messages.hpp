@@ -40,6 +40,47 @@ struct unsupported_message_filter {
   std::string message;
 };
 
+[[noreturn]] inline void filter_not_allowed(const odata::node& n) {
+  throw unsupported_message_filter{"The entity property '" + n.path + "' and operationKind '" +
+                                   std::string(odata::operation_kind(n.op)) +
+                                   "' is not allowed in $filter query."};
+}
+
+[[noreturn]] inline void filter_invalid(const std::string& why) {
+  throw unsupported_message_filter{"Invalid $filter query: " + why + "."};
+}
+
+/// A `<date-time property> gt|lt <date-time>` condition, narrowing the exclusive bounds
+/// `after` (gt) and `before` (lt) of a window.
+inline void add_time_bound(const odata::node& n, std::optional<timestamp>& after,
+                           std::optional<timestamp>& before) {
+  if (n.op != odata::cmp_op::gt && n.op != odata::cmp_op::lt) filter_not_allowed(n);
+  if (n.value.type == odata::literal::kind::string)
+    throw unsupported_message_filter{
+        "A binary operator with incompatible types was detected. Found operand types "
+        "'Edm.DateTimeOffset' and "
+        "'Edm.String' for operator kind '" +
+        std::string(odata::operation_kind(n.op)) + "'. Write the date-time bare, without quotes."};
+  if (n.value.type != odata::literal::kind::datetime)
+    filter_invalid(n.path + " is compared with " + odata::to_string(n.value) +
+                   ", but takes a date-time");
+  std::string text = n.value.text;
+  if (text.size() > 16 && text[16] != ':') text.insert(16, ":00");  // OData allows omitting seconds
+  const std::optional<std::int64_t> ticks = parse_time_ticks(text);
+  if (!ticks) filter_invalid("'" + n.value.text + "' is not a date-time");
+  // Graph compares at 100 ns; stored times are whole milliseconds, so each bound becomes
+  // the millisecond bound that keeps exactly the same messages: m > X when m > floor(X),
+  // m < X when m < ceil(X) (`lt …02.3189999Z` keeps a message of `…02.318Z`).
+  // Two bounds on the same side narrow the window, as the conjunction they are.
+  if (n.op == odata::cmp_op::gt) {
+    const timestamp t = floor_div(*ticks, ticks_per_ms);
+    after = after ? std::max(*after, t) : t;
+  } else {
+    const timestamp t = -floor_div(-*ticks, ticks_per_ms);
+    before = before ? std::min(*before, t) : t;
+  }
+}
+
 /// One sender or type condition of a $filter.
 struct message_clause {
   enum class kind {
@@ -104,14 +145,8 @@ class message_filter_compiler {
  private:
   using k = odata::node::kind;
 
-  [[noreturn]] static void not_allowed(const odata::node& n) {
-    throw unsupported_message_filter{"The entity property '" + n.path + "' and operationKind '" +
-                                     std::string(odata::operation_kind(n.op)) +
-                                     "' is not allowed in $filter query."};
-  }
-  [[noreturn]] static void invalid(const std::string& why) {
-    throw unsupported_message_filter{"Invalid $filter query: " + why + "."};
-  }
+  [[noreturn]] static void not_allowed(const odata::node& n) { filter_not_allowed(n); }
+  [[noreturn]] static void invalid(const std::string& why) { filter_invalid(why); }
 
   void conjunct(const odata::node& n) {
     if (n.type == k::and_) {
@@ -189,35 +224,7 @@ class message_filter_compiler {
                                                      "office365Connector", "outgoingWebhook"})};
   }
 
-  void date_bound(const odata::node& n) {
-    if (n.op != odata::cmp_op::gt && n.op != odata::cmp_op::lt) not_allowed(n);
-    if (n.value.type == odata::literal::kind::string)
-      throw unsupported_message_filter{
-          "A binary operator with incompatible types was detected. Found operand types "
-          "'Edm.DateTimeOffset' and "
-          "'Edm.String' for operator kind '" +
-          std::string(odata::operation_kind(n.op)) +
-          "'. Write the date-time bare, without quotes."};
-    if (n.value.type != odata::literal::kind::datetime)
-      invalid("lastModifiedDateTime is compared with " + odata::to_string(n.value) +
-              ", but takes a date-time");
-    std::string text = n.value.text;
-    if (text.size() > 16 && text[16] != ':')
-      text.insert(16, ":00");  // OData allows omitting seconds
-    const std::optional<std::int64_t> ticks = parse_time_ticks(text);
-    if (!ticks) invalid("'" + n.value.text + "' is not a date-time");
-    // Graph compares at 100 ns; stored times are whole milliseconds, so each bound becomes
-    // the millisecond bound that keeps exactly the same messages: m > X when m > floor(X),
-    // m < X when m < ceil(X) (`lt …02.3189999Z` keeps a message of `…02.318Z`).
-    // Two bounds on the same side narrow the window, as the conjunction they are.
-    if (n.op == odata::cmp_op::gt) {
-      const timestamp t = floor_div(*ticks, ticks_per_ms);
-      out_.after = out_.after ? std::max(*out_.after, t) : t;
-    } else {
-      const timestamp t = -floor_div(-*ticks, ticks_per_ms);
-      out_.before = out_.before ? std::min(*out_.before, t) : t;
-    }
-  }
+  void date_bound(const odata::node& n) { add_time_bound(n, out_.after, out_.before); }
 
   message_filter out_;
 };
@@ -233,27 +240,6 @@ inline bool prefers(const request& req, std::string_view preference) {
     }
   }
   return false;
-}
-
-/// Only app-only tokens with a chat-reading role; /me has no meaning without a user.
-inline std::optional<response> check_get_all_messages_access(const endpoint_call& call) {
-  const principal& who = call.who;
-  if (!who.is_application())
-    return graph_error(
-        call.ctx, 412, "PreconditionFailed",
-        "Requested API is not supported in delegated context. getAllMessages accepts only "
-        "application permissions (Chat.Read.All or Chat.ReadWrite.All) in an app-only token, on "
-        "/users/{id | userPrincipalName}/chats/getAllMessages.");
-  if (call.where.me)
-    return graph_error(call.ctx, 400, "BadRequest",
-                       "/me request is only valid with delegated authentication flow.");
-  if (!grants_any(who.roles, {"Chat.Read.All", "Chat.ReadWrite.All"}))
-    return graph_error(
-        call.ctx, 403, "Forbidden",
-        "Missing role permissions on the request. API required one of 'Chat.Read.All, "
-        "Chat.ReadWrite.All'. Roles on the request '" +
-            join(who.roles) + "'");
-  return std::nullopt;
 }
 
 /// How the request pays (settings.metering = "legacy"): model A, model B, or evaluation mode.
@@ -388,9 +374,8 @@ inline void prefetch(const void* p) noexcept {
 inline constexpr std::size_t prefetch_ahead = 8;
 
 inline response get_all_messages(const endpoint_call& call) {
-  if (auto e = check_get_all_messages_access(call)) return *e;
   query_options q;
-  if (auto e = read_query_options(call, {"$top", "$filter", "$skiptoken"}, q)) return *e;
+  if (auto e = read_query_options(call, q)) return *e;
   int top = 0;
   if (auto e = read_top(call, q, get_all_messages_page_size, top)) return *e;
 
@@ -416,7 +401,7 @@ inline response get_all_messages(const endpoint_call& call) {
   const user* target = nullptr;
   if (auto e = find_target_user(call, target)) return *e;
 
-  const std::uint64_t bound = skiptoken_binding(call, q, *target);
+  const std::uint64_t bound = skiptoken_binding(call, q, target->id);
   std::optional<cursor> given;
   if (auto e = read_skiptoken(call, q, bound, 4, given)) return *e;
   std::optional<message_cursor> from;

@@ -600,8 +600,13 @@ class graph {
                         const detail::call_context& ctx, const request& req,
                         const detail::prepared_request& p, std::uint64_t secret) {
     using namespace detail;
-    endpoint_call call{world, core.db, ctx, *p.who, req, p.where, p.url.path, p.params, secret};
-    return find_endpoint(p.where.kind)->serve(call);  // prepare() refused every other route
+    const endpoint_row& row = *find_endpoint(p.where.kind);  // prepare() refused the rest
+    if (auto refused =
+            check_permissions(ctx, *p.who, row.permissions, p.where.me, p.where.all_chats))
+      return *refused;
+    endpoint_call call{world, core.db, ctx,        *p.who,   row.permissions, row.options,
+                       req,   p.where, p.url.path, p.params, secret};
+    return row.serve(call);
   }
 
   std::shared_ptr<detail::graph_core> core_;

@@ -244,62 +244,6 @@ inline std::optional<response> read_chat_expand(const endpoint_call& call, const
   return std::nullopt;
 }
 
-/// `$orderby`: only `lastMessagePreview/createdDateTime desc`.
-inline std::optional<response> read_chat_orderby(const endpoint_call& call, const query_options& q,
-                                                 bool& by_preview) {
-  by_preview = false;
-  const std::string* raw = q.get("$orderby");
-  if (!raw) return std::nullopt;
-  std::vector<std::string_view> words;
-  for (auto w : split(trim(*raw), ' '))
-    if (!w.empty()) words.push_back(w);
-  const std::string hint = " Supported: $orderby=lastMessagePreview/createdDateTime desc.";
-  if (words.empty() || words.size() > 2 || words[0].find(',') != std::string_view::npos ||
-      (words.size() == 2 && words[1].find(',') != std::string_view::npos))
-    return graph_error(
-        call.ctx, 400, "BadRequest",
-        "The $orderby value '" + *raw + "' is not supported: order by one property." + hint);
-  if (!iequals(words[0], "lastMessagePreview/createdDateTime"))
-    return graph_error(call.ctx, 400, "BadRequest",
-                       "Ordering by '" + std::string(words[0]) + "' is not supported." + hint);
-  if (words.size() == 1 || iequals(words[1], "asc"))
-    return graph_error(call.ctx, 400, "BadRequest", "Ascending direction is not supported." + hint);
-  if (!iequals(words[1], "desc"))
-    return graph_error(call.ctx, 400, "BadRequest",
-                       "'" + std::string(words[1]) + "' is not an order direction." + hint);
-  by_preview = true;
-  return std::nullopt;
-}
-
-/// Who may call which List chats route, per the permission table and design decisions.
-inline std::optional<response> check_list_chats_access(const endpoint_call& call) {
-  const principal& who = call.who;
-  if (who.is_application()) {
-    if (call.where.me)
-      return graph_error(call.ctx, 400, "BadRequest",
-                         "/me request is only valid with delegated authentication flow.");
-    if (call.where.all_chats)
-      return graph_error(
-          call.ctx, 400, "BadRequest",
-          "List chats is only supported in delegated (on-behalf-of user) context. With application "
-          "permissions use /users/{id | userPrincipalName}/chats.");
-    if (!grants_any(who.roles, {"Chat.ReadBasic.All", "Chat.Read.All", "Chat.ReadWrite.All"}))
-      return graph_error(
-          call.ctx, 403, "Forbidden",
-          "Missing role permissions on the request. API required one of 'Chat.ReadBasic.All, "
-          "Chat.Read.All, Chat.ReadWrite.All'. Roles on the request '" +
-              join(who.roles) + "'");
-    return std::nullopt;
-  }
-  if (!grants_any(who.scopes, {"Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"}))
-    return graph_error(
-        call.ctx, 403, "Forbidden",
-        "Missing scope permissions on the request. API requires one of 'Chat.ReadBasic, Chat.Read, "
-        "Chat.ReadWrite'. Scopes on the request '" +
-            join(who.scopes) + "'");
-  return std::nullopt;
-}
-
 /// One row of a page: the chat and its preview as of the walk's start (when needed).
 struct chat_row {
   const stored_chat* chat;
@@ -307,17 +251,16 @@ struct chat_row {
 };
 
 inline response list_chats(const endpoint_call& call) {
-  if (auto e = check_list_chats_access(call)) return *e;
   query_options q;
-  if (auto e =
-          read_query_options(call, {"$top", "$filter", "$expand", "$orderby", "$skiptoken"}, q))
-    return *e;
+  if (auto e = read_query_options(call, q)) return *e;
   int top = 0;
   if (auto e = read_top(call, q, list_chats_page_size, top)) return *e;
   chat_expansion expand;
   if (auto e = read_chat_expand(call, q, expand)) return *e;
-  bool by_preview = false;
-  if (auto e = read_chat_orderby(call, q, by_preview)) return *e;
+  int order_key = -1;
+  if (auto e = read_desc_orderby(call, q, {"lastMessagePreview/createdDateTime"}, order_key))
+    return *e;
+  const bool by_preview = order_key == 0;
 
   chat_predicate filter;
   if (const std::string* raw = q.get("$filter")) {
@@ -367,7 +310,7 @@ inline response list_chats(const endpoint_call& call) {
                                                 : "Chat.Read.All, Chat.ReadWrite.All") +
             "'.");
 
-  const std::uint64_t bound = skiptoken_binding(call, q, *target);
+  const std::uint64_t bound = skiptoken_binding(call, q, target->id);
   std::optional<cursor> from;
   if (auto e = read_skiptoken(call, q, bound, 3, from)) return *e;
   const std::uint64_t as_of = from ? from->as_of : call.world.next_seq - 1;

@@ -329,12 +329,11 @@ inline void write_member(json_writer& w, const chat& c, const chat_member& m, co
       .end_object();
 }
 
-/// The chat resource as List chats writes it, left open so that expansions can follow
-/// (the caller ends the object); `viewpoint` only for delegated callers.
-inline void begin_chat(json_writer& w, const chat& c, const chat_member* viewer,
-                       const user* organizer) {
-  w.begin_object()
-      .key("id")
+/// The chat resource's properties, into an object the caller opened and ends (so that a
+/// context can come before them and expansions after); `viewpoint` only for delegated callers.
+inline void write_chat_properties(json_writer& w, const chat& c, const chat_member* viewer,
+                                  const user* organizer) {
+  w.key("id")
       .value(c.id)
       .key("topic")
       .value_or_null(c.topic)
@@ -384,6 +383,13 @@ inline void begin_chat(json_writer& w, const chat& c, const chat_member* viewer,
         .key("lastMessageReadDateTime")
         .quoted(time_text(viewer->last_message_read))
         .end_object();
+}
+
+/// The chat resource as List chats writes it, left open so that expansions can follow.
+inline void begin_chat(json_writer& w, const chat& c, const chat_member* viewer,
+                       const user* organizer) {
+  w.begin_object();
+  write_chat_properties(w, c, viewer, organizer);
 }
 
 }  // namespace detail

@@ -56,8 +56,8 @@ struct stored_message {
 
   /// lastModifiedDateTime as it was once every change up to `as_of` (a seq) was made.
   timestamp last_modified_as_of(std::uint64_t as_of) const {
-    for (const auto& [seq, replaced] : earlier_modified)
-      if (seq > as_of) return replaced;
+    for (const auto& [change, replaced] : earlier_modified)
+      if (change > as_of) return replaced;
     return data.last_modified;
   }
 };
@@ -65,17 +65,23 @@ struct stored_message {
 inline constexpr std::string_view own_tenant_identity = "aadUser";
 inline constexpr std::string_view other_tenant_identity = "federatedUser";
 
-/// Writes a message's wire text as a reader of `reader_tenant` sees it.
+/// Where a message's wire text goes on after `{"@odata.type":"#microsoft.graph.chatMessage",`
+/// (write_message starts so): the chat's own message endpoints write their items from here,
+/// after a `{` of their own, as Graph's items there carry no @odata.type.
+inline constexpr std::size_t untyped_message_members =
+    std::string_view(R"({"@odata.type":"#microsoft.graph.chatMessage",)").size();
+
+/// Writes a message's wire text, from byte `from` on, as a reader of `reader_tenant` sees it.
 inline void append_message_wire(std::string& out, const stored_message& m, bool system_visible,
-                                std::string_view reader_tenant) {
+                                std::string_view reader_tenant, std::size_t from = 0) {
   const bool system = system_visible && !m.wire_system.empty();
   const std::string& text = system ? m.wire_system : m.wire;
   const std::size_t at = system ? m.identity_at_system : m.identity_at;
   if (at == 0 || iequals(m.data.from.tenant_id, reader_tenant)) {
-    out += text;
+    out.append(text, from, std::string::npos);
     return;
   }
-  out.append(text, 0, at);
+  out.append(text, from, at - from);
   out += other_tenant_identity;
   out.append(text, at + own_tenant_identity.size(), std::string::npos);
 }

@@ -23,10 +23,12 @@ namespace fakegraph {
 /// window on the graph's clock). Defaults: the documented Teams limits. 0 = no limit.
 struct throttling_limits {
   int get_all_messages_per_app_per_tenant = 200;
-  int get_all_messages_per_app = 1000;     // across tenants
-  int list_chats_per_app_per_tenant = 30;  // "other GET API calls for Microsoft Teams"
-  int list_chats_per_app = 1500;           // across tenants
-  int list_chats_per_user = 5;             // the user whose chats are listed
+  int get_all_messages_per_app = 1000;        // across tenants
+  int list_chats_per_app_per_tenant = 30;     // "other GET API calls for Microsoft Teams"
+  int list_chats_per_app = 1500;              // across tenants
+  int list_chats_per_user = 5;                // the user whose chats are listed (and Get chat)
+  int chat_messages_per_app_per_tenant = 20;  // "GET 1:1/group chat message" (§8)
+  int chat_messages_per_app = 200;            // across tenants
 };
 
 namespace detail {
@@ -56,7 +58,9 @@ inline constexpr throttle_limit throttle_limits[] = {
     {"getAllMessagesPerApp", &throttling_limits::get_all_messages_per_app},
     {"listChatsPerAppPerTenant", &throttling_limits::list_chats_per_app_per_tenant},
     {"listChatsPerApp", &throttling_limits::list_chats_per_app},
-    {"listChatsPerUser", &throttling_limits::list_chats_per_user}};
+    {"listChatsPerUser", &throttling_limits::list_chats_per_user},
+    {"chatMessagesPerAppPerTenant", &throttling_limits::chat_messages_per_app_per_tenant},
+    {"chatMessagesPerApp", &throttling_limits::chat_messages_per_app}};
 
 inline std::string_view limit_name(int throttling_limits::*rate) {
   for (const throttle_limit& l : throttle_limits)

@@ -1,8 +1,8 @@
-// fakegraph: the endpoints, one row each: the route patterns that reach it, the function that
-// answers it, and the documented Teams limits that count its calls. The router, the 400 for a
-// path that names nothing, the throttling model and the serve stage of graph::dispatch all
-// read this table; journal, fault rules and coverage name endpoints as endpoint.hpp does.
-// docs/adding-an-endpoint.md says how a row is added.
+// fakegraph: the endpoints, one row each: the route patterns that reach it, who may call it,
+// the function that answers it, and the documented Teams limits that count its calls. The
+// router, the 400 for a path that names nothing, the permission gate, the throttling model and
+// the serve stage of graph::dispatch all read this table; journal, fault rules and coverage name
+// endpoints as endpoint.hpp does. docs/adding-an-endpoint.md says how a row is added.
 #pragma once
 
 #include <cstddef>      // std::size_t
@@ -12,6 +12,10 @@
 
 #include "../endpoint.hpp"
 #include "../get_all_messages.hpp"
+#include "../get_chat.hpp"
+#include "../get_chat_message.hpp"
+#include "../list_chat_members.hpp"
+#include "../list_chat_messages.hpp"
 #include "../list_chats.hpp"
 #include "../throttling.hpp"
 #include "router.hpp"
@@ -21,6 +25,8 @@ namespace fakegraph::detail {
 struct endpoint_row {
   endpoint id;                              // its name is in endpoint_names (endpoint.hpp)
   std::vector<std::string_view> paths;      // route patterns after the version (router.hpp)
+  permission_rule permissions;              // its permission table (auth.hpp)
+  std::vector<std::string_view> options;    // the query options it takes (endpoint_call)
   response (*serve)(const endpoint_call&);  // runs with the world read-locked
   std::vector<throttle_rule> throttling;    // graph-semantics §1.4
 };
@@ -31,15 +37,71 @@ inline const std::vector<endpoint_row>& endpoint_table() {
   static const std::vector<endpoint_row> rows = {
       {endpoint::list_chats,
        {"chats", "me/chats", "users/{user}/chats"},
+       {{"Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"},
+        {"Chat.ReadBasic.All", "Chat.Read.All", "Chat.ReadWrite.All"},
+        {},
+        "List chats is only supported in delegated (on-behalf-of user) context. With application "
+        "permissions use /users/{id | userPrincipalName}/chats."},
+       {"$top", "$filter", "$expand=members", "$expand=lastMessagePreview", "$orderby",
+        "$skiptoken"},
        list_chats,
        {{per::app_and_tenant, &limits::list_chats_per_app_per_tenant},
         {per::app, &limits::list_chats_per_app},
         {per::target_user, &limits::list_chats_per_user}}},
       {endpoint::get_all_messages,
        {"me/chats/getAllMessages", "users/{user}/chats/getAllMessages"},
+       {{}, {"Chat.Read.All", "Chat.ReadWrite.All"}, {}, {}},
+       {"$top", "$filter", "$skiptoken", "model=A", "model=B"},
        get_all_messages,
        {{per::app_and_tenant, &limits::get_all_messages_per_app_per_tenant},
         {per::app, &limits::get_all_messages_per_app}}},
+      // The chat's own resources. List chats' limits are Teams' "other GET calls", which Get
+      // chat and List members share; its per-user limit names Get chat too (§1.4).
+      {endpoint::get_chat,
+       {"chats/{chat}", "me/chats/{chat}", "users/{user}/chats/{chat}"},
+       {{"Chat.ReadBasic", "Chat.Read", "Chat.ReadWrite"},
+        {"Chat.Read.All", "Chat.ReadBasic.All", "Chat.ReadWrite.All"},
+        {"Chat.ReadBasic.WhereInstalled", "Chat.Manage.Chat", "ChatSettings.Read.Chat",
+         "ChatSettings.ReadWrite.Chat"},
+        {}},
+       {"$expand=members"},
+       get_chat,
+       {{per::app_and_tenant, &limits::list_chats_per_app_per_tenant},
+        {per::app, &limits::list_chats_per_app},
+        {per::target_user, &limits::list_chats_per_user}}},
+      {endpoint::list_chat_members,
+       {"chats/{chat}/members", "me/chats/{chat}/members", "users/{user}/chats/{chat}/members"},
+       {{"Chat.ReadBasic", "ChatMember.ReadWrite", "Chat.Read", "Chat.ReadWrite",
+         "ChatMember.Read"},
+        {"ChatMember.Read.All", "Chat.Read.All", "Chat.ReadBasic.All", "Chat.ReadWrite.All",
+         "ChatMember.ReadWrite.All"},
+        {"Chat.Manage.Chat", "ChatMember.Read.Chat"},
+        {}},
+       {},
+       list_chat_members,
+       {{per::app_and_tenant, &limits::list_chats_per_app_per_tenant},
+        {per::app, &limits::list_chats_per_app}}},
+      {endpoint::list_chat_messages,
+       {"chats/{chat}/messages", "me/chats/{chat}/messages", "users/{user}/chats/{chat}/messages"},
+       {{"Chat.Read", "Chat.ReadWrite"},
+        {"Chat.Read.All", "Chat.ReadWrite.All"},
+        {"ChatMessage.Read.Chat"},
+        {}},
+       {"$top", "$orderby", "$filter", "$skiptoken"},
+       list_chat_messages,
+       {{per::app_and_tenant, &limits::chat_messages_per_app_per_tenant},
+        {per::app, &limits::chat_messages_per_app}}},
+      {endpoint::get_chat_message,
+       {"chats/{chat}/messages/{message}", "me/chats/{chat}/messages/{message}",
+        "users/{user}/chats/{chat}/messages/{message}"},
+       {{"Chat.Read", "Chat.ReadWrite"},
+        {"Chat.Read.All", "Chat.ReadWrite.All"},
+        {"ChatMessage.Read.Chat"},
+        {}},
+       {},
+       get_chat_message,
+       {{per::app_and_tenant, &limits::chat_messages_per_app_per_tenant},
+        {per::app, &limits::chat_messages_per_app}}},
   };
   return rows;
 }

@@ -1,8 +1,9 @@
 // fakegraph: matching a request path to an endpoint's route pattern, and the plumbing
-// endpoints share (the call they receive, query options, $top, skiptokens, the named user).
+// endpoints share (the call they receive, query options, $top, skiptokens, the named user
+// and chat).
 #pragma once
 
-#include <algorithm>    // std::max
+#include <algorithm>    // std::max, std::find, std::any_of, std::none_of
 #include <cstddef>      // std::size_t
 #include <cstdint>      // std::uint64_t
 #include <map>          // std::map
@@ -27,12 +28,15 @@ struct route {
   bool me = false;              // /me/... (the signed-in user)
   bool all_chats = false;       // /chats (no user segment)
   std::string user_key;         // {user}: /users/{id | upn}/..., decoded
+  std::string chat_key;         // {chat}: /chats/{id}/..., decoded
+  std::string message_key;      // {message}: /messages/{id}, decoded
   std::string unknown_segment;  // for the 400 of a path that names nothing served
 };
 
 /// One route of an endpoint: its path after the version, as segments. `{user}` is a user's
-/// id or userPrincipalName (also written `users('{key}')`); `getAllMessages` stands for every
-/// name of that function (is_get_all_messages); other segments are names, in any case.
+/// id or userPrincipalName (also written `users('{key}')`), `{chat}` a chat's id (also
+/// `chats('{id}')`), `{message}` a message's id; `getAllMessages` stands for every name of
+/// that function (is_get_all_messages); other segments are names, in any case.
 struct route_pattern {
   endpoint kind;
   std::string_view path;  // "users/{user}/chats"
@@ -67,12 +71,16 @@ inline bool is_get_all_messages(std::string_view segment) {
          iequals(segment, "microsoft.graph.getAllMessages()");
 }
 
-/// Whether one request segment fits one pattern segment; `{user}` captures into `r`.
+/// Whether one request segment fits one pattern segment; placeholders capture into `r`.
 inline bool segment_matches(std::string_view pattern, const std::string& segment, route& r) {
-  if (pattern == "{user}") {
-    r.user_key = segment;
-    return !segment.empty();
-  }
+  for (const auto& [placeholder, key] :
+       {std::pair{"{user}", &route::user_key}, std::pair{"{chat}", &route::chat_key},
+        std::pair{"{message}", &route::message_key}})
+    if (pattern == placeholder) {
+      r.*key = segment;
+      // getAllMessages is a function of a chat collection, never a chat's key.
+      return !segment.empty() && !(pattern == "{chat}" && is_get_all_messages(segment));
+    }
   if (pattern == "getAllMessages") return is_get_all_messages(segment);
   return iequals(pattern, segment);
 }
@@ -83,12 +91,17 @@ inline bool segment_matches(std::string_view pattern, const std::string& segment
 /// last segment, which names nothing served here).
 template <class Patterns>
 route match_route(const std::vector<std::string>& raw, const Patterns& patterns) {
-  // `users('{key}')` is two segments, `users` and `{key}`; blame names the segment as sent.
+  // `users('{key}')` is two segments, `users` and `{key}` (so are `chats(…)` and
+  // `messages(…)`); blame names the segment as sent.
   std::vector<std::string> seg;
   std::vector<std::size_t> sent;  // seg[i] came from raw[sent[i]]
   for (std::size_t i = 0; i < raw.size(); ++i) {
-    if (auto key = key_in_parentheses(raw[i], "users")) {
-      seg.emplace_back("users");
+    std::optional<std::string> key;
+    std::string_view entity;
+    for (const std::string_view e : {"users", "chats", "messages"})
+      if (!key && (key = key_in_parentheses(raw[i], e))) entity = e;
+    if (key) {
+      seg.emplace_back(entity);
       sent.push_back(i);
       seg.push_back(std::move(*key));
     } else {
@@ -128,6 +141,10 @@ struct endpoint_call {
   const store& db;  // for usage counters, which change under a read lock
   const call_context& ctx;
   const principal& who;
+  const permission_rule& permissions;  // the endpoint's, which the caller passed
+  // The query options the endpoint takes, as coverage names them: "$top", "$expand=members",
+  // "model=A". read_query_options allows the `$` names before any '='.
+  const std::vector<std::string_view>& options;
   const request& req;
   const route& where;
   std::string raw_path;             // as received (still encoded), for nextLinks
@@ -172,12 +189,16 @@ inline std::string_view odata_option_name(std::string_view lower) {
   return {};
 }
 
-/// Reads the options against `allowed` (lower-case `$` names). Returns Graph's 400 for a
-/// duplicate, or, in strict mode, for a system option the endpoint does not support.
-inline std::optional<response> read_query_options(const endpoint_call& call,
-                                                  std::initializer_list<std::string_view> allowed,
-                                                  query_options& out) {
-  const std::string supported = join(allowed);
+/// Reads the request's options against the endpoint's (`call.options`). Returns Graph's 400
+/// for a duplicate, or, in strict mode, for a system option the endpoint does not take.
+inline std::optional<response> read_query_options(const endpoint_call& call, query_options& out) {
+  std::vector<std::string_view> allowed;
+  for (const std::string_view option : call.options) {
+    const std::string_view name = option.substr(0, option.find('='));
+    if (name[0] == '$' && std::find(allowed.begin(), allowed.end(), name) == allowed.end())
+      allowed.push_back(name);
+  }
+  const std::string supported = allowed.empty() ? std::string("none") : join(allowed);
   for (const auto& p : call.params) {
     const std::string name = to_lower(p.name);
     auto& bucket = (!name.empty() && name[0] == '$') ? out.system : out.custom;
@@ -237,16 +258,55 @@ inline std::optional<response> read_top(const endpoint_call& call, const query_o
   return std::nullopt;
 }
 
-/// What a walk's skiptokens are bound to: the endpoint, the caller, the user whose data is
-/// read, and every option but `$skiptoken` itself (custom ones too: `model` decides who pays
-/// for a getAllMessages walk). A token presented with anything else is refused.
+/// `$orderby=<key> desc` with one of `keys` (Teams lists sort newest first only): the index of
+/// the key given in `chosen`, -1 when there is no $orderby; Graph's 400 for anything else.
+inline std::optional<response> read_desc_orderby(const endpoint_call& call, const query_options& q,
+                                                 std::initializer_list<std::string_view> keys,
+                                                 int& chosen) {
+  chosen = -1;
+  const std::string* raw = q.get("$orderby");
+  if (!raw) return std::nullopt;
+  std::vector<std::string_view> words;
+  for (auto w : split(trim(*raw), ' '))
+    if (!w.empty()) words.push_back(w);
+  std::string hint = " Supported: $orderby=";
+  for (const std::string_view key : keys)
+    hint += std::string(hint.back() == '=' ? "" : " or ") + std::string(key) + " desc";
+  hint += ".";
+  if (words.empty() || words.size() > 2 || words[0].find(',') != std::string_view::npos ||
+      (words.size() == 2 && words[1].find(',') != std::string_view::npos))
+    return graph_error(
+        call.ctx, 400, "BadRequest",
+        "The $orderby value '" + *raw + "' is not supported: order by one property." + hint);
+  int found = -1;
+  int i = 0;
+  for (const std::string_view key : keys) {
+    if (iequals(words[0], key)) found = i;
+    ++i;
+  }
+  if (found < 0)
+    return graph_error(call.ctx, 400, "BadRequest",
+                       "Ordering by '" + std::string(words[0]) + "' is not supported." + hint);
+  if (words.size() == 1 || iequals(words[1], "asc"))
+    return graph_error(call.ctx, 400, "BadRequest", "Ascending direction is not supported." + hint);
+  if (!iequals(words[1], "desc"))
+    return graph_error(call.ctx, 400, "BadRequest",
+                       "'" + std::string(words[1]) + "' is not an order direction." + hint);
+  chosen = found;
+  return std::nullopt;
+}
+
+/// What a walk's skiptokens are bound to: the endpoint, the caller, whose data is read (a
+/// user's id, a chat's), and every option but `$skiptoken` itself (custom ones too: `model`
+/// decides who pays for a getAllMessages walk). A token presented with anything else is
+/// refused.
 inline std::uint64_t skiptoken_binding(const endpoint_call& call, const query_options& q,
-                                       const user& target) {
+                                       std::string_view subject) {
   std::string options;
   for (const auto& [name, value] : q.system)
     if (name != "$skiptoken") options += name + "=" + value + "&";
   for (const auto& [name, value] : q.custom) options += name + "=" + value + "&";
-  return fingerprint({to_string(call.where.kind), call.who.id, target.id, options});
+  return fingerprint({to_string(call.where.kind), call.who.id, subject, options});
 }
 
 /// The cursor of the request's `$skiptoken`, if it has one: Graph's 400 for a token that was
@@ -283,6 +343,76 @@ inline std::optional<response> find_target_user(const endpoint_call& call, const
         "Requested user is not in the caller's tenant. The application's token is for tenant '" +
             call.who.tenant_id + "' and user '" + target->id + "' belongs to tenant '" +
             target->tenant_id + "'; use a token issued in the user's tenant.");
+  return std::nullopt;
+}
+
+/// Which chats an application may read from its tenant (graph-semantics §10, §11, §8).
+enum class chat_reach {
+  any_member,  // Get chat: at least one member belongs to the caller's tenant
+  roster,      // List members: a oneOnOne chat with a member there, or a chat started there
+  started,     // messages: the chat was started in the caller's tenant (its tenantId)
+};
+
+/// The chat a `/chats/{chat}`, `/me/chats/{chat}` or `/users/{user}/chats/{chat}` path names,
+/// and whose view of it the answer takes (`viewer`; none for an application on /chats/{chat}).
+/// 404 for an unknown chat or one the viewer is not a member of; a delegated caller may name
+/// only itself (403); an application must reach the chat from its tenant (403) and, holding
+/// only resource-specific roles, be installed in it (403).
+inline std::optional<response> find_path_chat(const endpoint_call& call, chat_reach reach,
+                                              const user*& viewer, const stored_chat*& found) {
+  viewer = nullptr;
+  found = nullptr;
+  if (!call.where.all_chats || call.who.is_delegated()) {
+    if (call.where.all_chats) {
+      viewer = call.world.find_user(call.who.id);
+      if (!viewer)
+        return graph_error(call.ctx, 404, "NotFound", "The signed-in user no longer exists.");
+    } else if (auto e = find_target_user(call, viewer)) {
+      return *e;
+    }
+    if (call.who.is_delegated() && !iequals(viewer->id, call.who.id))
+      return graph_error(
+          call.ctx, 403, "Forbidden",
+          "A delegated caller can read only its own chats: user '" + viewer->id +
+              "' is not the signed-in user. Use /me/chats/{id}, or an application permission to "
+              "read other users' chats.");
+  }
+  found = call.world.find_chat(call.where.chat_key);
+  if (!found)
+    return graph_error(call.ctx, 404, "NotFound",
+                       "Chat '" + call.where.chat_key + "' was not found.");
+  if (viewer && !call.world.member_of(found->data, viewer->id))
+    return graph_error(call.ctx, 404, "NotFound",
+                       "User '" + viewer->id + "' is not a member of chat '" + call.where.chat_key +
+                           "', so it was not found.");
+  if (!call.who.is_application()) return std::nullopt;
+  const chat& c = found->data;
+  auto in_tenant = [&](const chat_member& m) {
+    const user* u = call.world.find_user(m.user_id);
+    return u && iequals(u->tenant_id, call.who.tenant_id);
+  };
+  const bool started_here = iequals(c.tenant_id, call.who.tenant_id);
+  const bool member_here = std::any_of(c.members.begin(), c.members.end(), in_tenant);
+  const bool reached = reach == chat_reach::any_member ? member_here
+                       : reach == chat_reach::roster
+                           ? (c.type == chat_type::one_on_one ? member_here : started_here)
+                           : started_here;
+  if (!reached)
+    return graph_error(
+        call.ctx, 403, "Forbidden",
+        "Chat '" + c.id + "' cannot be read from tenant '" + call.who.tenant_id + "': " +
+            (reach == chat_reach::any_member ? std::string("none of its members belongs to it")
+                                             : "it was started in tenant '" + c.tenant_id + "'") +
+            ". Call with a token issued in the chat's tenant.");
+  if (!grants_any(call.who.roles, call.permissions.application) &&
+      std::none_of(c.installed_apps.begin(), c.installed_apps.end(),
+                   [&](const std::string& app) { return iequals(app, call.who.id); }))
+    return graph_error(
+        call.ctx, 403, "Forbidden",
+        "The application holds only permissions that apply in chats where it is installed (" +
+            join(call.permissions.where_installed) +
+            "), which apply in chats where it is installed, and it is not installed in chat '" +
+            c.id + "'.");
   return std::nullopt;
 }
 

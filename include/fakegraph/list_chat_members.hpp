@@ -1,0 +1,40 @@
+// fakegraph: List members of a chat — GET /chats/{id}/members, /me/chats/{id}/members,
+// /users/{id | userPrincipalName}/chats/{id}/members.
+#pragma once
+
+#include <cstdint>  // std::int64_t
+#include <string>   // std::string
+
+#include "detail/router.hpp"
+#include "get_chat.hpp"
+
+namespace fakegraph::detail {
+
+/// Every member in one page (Q31: Graph documents no paging here), with @odata.count. The
+/// context names the user whose chat it is, as Graph's does for /me too.
+inline response list_chat_members(const endpoint_call& call) {
+  const user* viewer = nullptr;
+  const stored_chat* found = nullptr;
+  if (auto e = find_path_chat(call, chat_reach::roster, viewer, found)) return *e;
+  query_options q;
+  if (auto e = read_query_options(call, q)) return *e;  // it takes none (§11)
+
+  const chat& c = found->data;
+  std::string context = chat_context(call.ctx, c) + "/members";
+  if (viewer) context.insert(context.find("#") + 1, "users('" + viewer->id + "')/");
+  std::string body;
+  json_writer w(body);
+  w.begin_object()
+      .key("@odata.context")
+      .value(context)
+      .key("@odata.count")
+      .value(static_cast<std::int64_t>(c.members.size()))
+      .key("value")
+      .begin_array();
+  for (const chat_member& m : c.members)
+    if (const user* u = call.world.find_user(m.user_id)) write_member(w, c, m, *u);
+  w.end_array().end_object();
+  return make_response(call.ctx, 200, std::move(body));
+}
+
+}  // namespace fakegraph::detail
