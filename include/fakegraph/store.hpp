@@ -56,8 +56,8 @@ struct stored_message {
 
   /// lastModifiedDateTime as it was once every change up to `as_of` (a seq) was made.
   timestamp last_modified_as_of(std::uint64_t as_of) const {
-    for (const auto& [seq, replaced] : earlier_modified)
-      if (seq > as_of) return replaced;
+    for (const auto& [change, replaced] : earlier_modified)
+      if (change > as_of) return replaced;
     return data.last_modified;
   }
 };
