@@ -382,9 +382,7 @@ class graph {
       msg.from.type = message_sender::kind::user;
       msg.from.id = std::move(m.from);
     }
-    if (m.content_type != "text" && m.content_type != "html")
-      detail::fail("world", "bad_value", "add_message.content_type",
-                   "'" + m.content_type + "' is not one of: text, html");
+    detail::check_content_type(m.content_type, "world", "add_message.content_type");
     if (m.message_type == "systemEventMessage") {
       if (msg.from.type != message_sender::kind::none)
         detail::fail("world", "bad_value", "add_message.from",

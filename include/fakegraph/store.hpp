@@ -522,17 +522,26 @@ inline std::uint32_t add_chat(world_state& w, chat c, const origin& o) {
   return index;
 }
 
+/// A user, by id or UPN, who is a member of chat `c`; refused as unknown_user or not_a_member
+/// at `field`.
+inline const user& resolve_chat_user(const world_state& w, const chat& c,
+                                     const std::string& id_or_upn, const origin& o,
+                                     std::string_view field) {
+  const user* u = w.find_user(id_or_upn);
+  if (!u) fail(o.area, "unknown_user", o.at(field), "unknown user '" + id_or_upn + "'");
+  if (!w.member_of(c, u->id))
+    fail(o.area, "not_a_member", o.at(field),
+         "user '" + id_or_upn + "' is not a member of chat '" + c.id + "'");
+  return *u;
+}
+
 inline void resolve_sender(const world_state& w, const chat& c, message_sender& s,
                            const origin& o) {
   if (s.type == message_sender::kind::user) {
-    const user* u = w.find_user(s.id);
-    if (!u) fail(o.area, "unknown_user", o.at("from.user"), "unknown user '" + s.id + "'");
-    if (!w.member_of(c, u->id))
-      fail(o.area, "not_a_member", o.at("from.user"),
-           "user '" + s.id + "' is not a member of chat '" + c.id + "'");
-    s.id = u->id;
-    if (s.display_name.empty()) s.display_name = u->display_name;
-    if (s.tenant_id.empty()) s.tenant_id = u->tenant_id;  // userIdentityType stays relative
+    const user& u = resolve_chat_user(w, c, s.id, o, "from.user");
+    s.id = u.id;
+    if (s.display_name.empty()) s.display_name = u.display_name;
+    if (s.tenant_id.empty()) s.tenant_id = u.tenant_id;  // userIdentityType stays relative
   } else if (s.type == message_sender::kind::application) {
     if (s.id.empty()) fail(o.area, "missing_field", o.at("from.application.id"), "id is required");
     if (s.identity_type.empty()) s.identity_type = "bot";
@@ -576,6 +585,22 @@ inline void validate_message_history(const nlohmann::json& history, const origin
   }
 }
 
+/// itemBody's contentType: text or html.
+inline void check_content_type(std::string_view type, std::string_view area,
+                               const std::string& path) {
+  if (type != "text" && type != "html")
+    fail(area, "bad_value", path, "'" + std::string(type) + "' is not one of: text, html");
+}
+
+/// The index of a chat, by id; refused as unknown_chat.
+inline std::uint32_t chat_index_of(const world_state& w, const std::string& chat_id,
+                                   const origin& o) {
+  const auto it = w.chat_index.find(chat_id);
+  if (it == w.chat_index.end())
+    fail(o.area, "unknown_chat", o.at("chatId"), "unknown chat '" + chat_id + "'");
+  return it->second;
+}
+
 inline void validate_message(const chat_message& m, const origin& o) {
   static constexpr std::string_view types[] = {"message", "systemEventMessage", "chatEvent",
                                                "typing"};
@@ -602,10 +627,7 @@ inline void validate_message(const chat_message& m, const origin& o) {
 /// lastModifiedDateTime = the latest of created, edited and deleted.
 inline message_ref add_message(world_state& w, const std::string& chat_id, chat_message m,
                                const origin& o) {
-  auto it = w.chat_index.find(chat_id);
-  if (it == w.chat_index.end())
-    fail(o.area, "unknown_chat", o.at("chatId"), "unknown chat '" + chat_id + "'");
-  const std::uint32_t ci = it->second;
+  const std::uint32_t ci = chat_index_of(w, chat_id, o);
   stored_chat& sc = w.chats[ci];
   resolve_sender(w, sc.data, m.from, o);
   if (m.last_modified == 0) {  // not given: the latest of created, edited and deleted
