@@ -663,6 +663,146 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
   return {ci, mi};
 }
 
+// ---- changes to a stored message (issue 12): edit, delete, react ----------------------
+// Each validates everything before it changes anything, changes the message at `now` (the
+// graph's clock) and calls record_change. Callers hold the exclusive lock.
+
+/// A message of a chat, by ids; refused as unknown_chat or unknown_message.
+inline message_ref find_message(const world_state& w, const std::string& chat_id,
+                                const std::string& message_id, const origin& o) {
+  const std::uint32_t ci = chat_index_of(w, chat_id, o);
+  const stored_chat& sc = w.chats[ci];
+  const auto it = sc.message_index.find(message_id);
+  if (it == sc.message_index.end())
+    fail(o.area, "unknown_message", o.at("messageId"),
+         "unknown message '" + message_id + "' in chat '" + chat_id + "'");
+  return {ci, it->second};
+}
+
+/// A change at `now` may not come before the message's latest one: lastModifiedDateTime only
+/// moves forward.
+inline void check_change_time(const chat_message& m, timestamp now, const origin& o) {
+  if (now < m.last_modified)
+    fail(o.area, "bad_time", o.at("messageId"),
+         "the graph's clock (" + format_time(now) + ") is before the lastModifiedDateTime (" +
+             format_time(m.last_modified) + ") of message '" + m.id +
+             "'; a change cannot come before the message's latest one");
+}
+
+/// Refuses a change to a deleted message; `change` says what, e.g. "edited".
+inline void check_not_deleted(const chat_message& m, std::string_view change, const origin& o) {
+  if (m.deleted)
+    fail(o.area, "message_deleted", o.at("messageId"),
+         "message '" + m.id + "' was deleted at " + format_time(*m.deleted) +
+             "; a deleted message cannot be " + std::string(change));
+}
+
+/// Edits a message: a new body (contentType text or html); lastEditedDateTime and
+/// lastModifiedDateTime move to `now`, and with them the etag. A deleted message and a system
+/// event cannot be edited.
+inline message_ref edit_message(world_state& w, const std::string& chat_id,
+                                const std::string& message_id, std::string content,
+                                std::string content_type, timestamp now, const origin& o) {
+  const message_ref ref = find_message(w, chat_id, message_id, o);
+  chat_message& m = w.chats[ref.chat].messages[ref.message].data;
+  check_content_type(content_type, o.area, o.at("body.contentType"));
+  if (m.message_type == "systemEventMessage")
+    fail(o.area, "system_event", o.at("messageId"),
+         "message '" + message_id + "' is a systemEventMessage; system events cannot be edited");
+  check_not_deleted(m, "edited", o);
+  check_change_time(m, now, o);
+  const timestamp replaced = m.last_modified;
+  m.body = {{"contentType", std::move(content_type)}, {"content", std::move(content)}};
+  m.last_edited = now;
+  m.last_modified = now;
+  record_change(w, ref, replaced);
+  return ref;
+}
+
+/// Deletes a message: deletedDateTime and lastModifiedDateTime move to `now`; the body's
+/// content, the attachments and the mentions are emptied (contentType stays). getAllMessages
+/// returns it for 21 days after `now`. A message is deleted once.
+inline message_ref delete_message(world_state& w, const std::string& chat_id,
+                                  const std::string& message_id, timestamp now, const origin& o) {
+  const message_ref ref = find_message(w, chat_id, message_id, o);
+  chat_message& m = w.chats[ref.chat].messages[ref.message].data;
+  check_not_deleted(m, "deleted again", o);
+  check_change_time(m, now, o);
+  const timestamp replaced = m.last_modified;
+  if (m.body.is_object())
+    m.body["content"] = "";
+  else
+    m.body = {{"contentType", "text"}, {"content", ""}};
+  m.attachments = nlohmann::json::array();
+  m.mentions = nlohmann::json::array();
+  m.deleted = now;
+  m.last_modified = now;
+  record_change(w, ref, replaced);
+  return ref;
+}
+
+/// The reactions Graph names (chatMessageReaction.reactionType before unicode reactions), with
+/// the displayName Graph gives each.
+inline constexpr std::pair<std::string_view, std::string_view> named_reactions[] = {
+    {"like", "Like"},   {"angry", "Angry"}, {"sad", "Sad"},
+    {"laugh", "Laugh"}, {"heart", "Heart"}, {"surprised", "Surprised"}};
+
+/// A reactionType: one of the named reactions, or a single emoji (any short text without ASCII
+/// characters). Returns its displayName, null for an emoji.
+inline nlohmann::json reaction_display_name(const std::string& type, const origin& o) {
+  for (const auto& [name, display] : named_reactions)
+    if (type == name) return std::string(display);
+  const bool emoji = !type.empty() && type.size() <= 64 && is_valid_utf8(type) &&
+                     std::all_of(type.begin(), type.end(), [](char c) { return (c & 0x80) != 0; });
+  if (!emoji)
+    fail(o.area, "bad_value", o.at("reactionType"),
+         "'" + valid_utf8(type) +
+             "' is not a reaction: give like, angry, sad, laugh, heart, surprised or a single "
+             "emoji");
+  return nullptr;
+}
+
+/// Adds `user`'s reaction (a member, by id or UPN) to a message: a chatMessageReaction in
+/// `reactions` and a `reactionAdded` item in `messageHistory`, both at `now`;
+/// lastModifiedDateTime (and the etag) move to `now`, lastEditedDateTime does not. The
+/// reactor's userIdentityType is as the chat's tenant sees it. A deleted message takes none.
+inline message_ref add_reaction(world_state& w, const std::string& chat_id,
+                                const std::string& message_id, const std::string& user_id,
+                                const std::string& reaction_type, timestamp now, const origin& o) {
+  const message_ref ref = find_message(w, chat_id, message_id, o);
+  const chat& c = w.chats[ref.chat].data;
+  const user& u = resolve_chat_user(w, c, user_id, o, "user");
+  nlohmann::json display_name = reaction_display_name(reaction_type, o);
+  chat_message& m = w.chats[ref.chat].messages[ref.message].data;
+  check_not_deleted(m, "reacted to", o);
+  check_change_time(m, now, o);
+  if (!m.reactions.is_array())
+    fail(o.area, "bad_type", o.at("messageId"),
+         "the reactions of message '" + message_id + "' are not an array");
+  const timestamp replaced = m.last_modified;
+  const nlohmann::json reaction = {
+      {"reactionType", reaction_type},
+      {"displayName", std::move(display_name)},
+      {"reactionContentUrl", nullptr},
+      {"createdDateTime", format_time(now)},
+      {"user",
+       {{"application", nullptr},
+        {"device", nullptr},
+        {"user",
+         {{"id", u.id},
+          {"displayName", u.display_name},
+          {"userIdentityType",
+           std::string(iequals(u.tenant_id, c.tenant_id) ? own_tenant_identity
+                                                         : other_tenant_identity)}}}}}};
+  m.reactions.push_back(reaction);
+  m.message_history.push_back({{"modifiedDateTime", format_time(now)},
+                               {"actions", "reactionAdded"},
+                               {"reaction", reaction}});
+  m.last_modified = now;
+  record_change(w, ref, replaced);
+  return ref;
+}
+
 inline void finish_bulk_load(world_state& w) {
   w.bulk_loading = false;
   for (auto& [key, list] : w.messages_of_user)
