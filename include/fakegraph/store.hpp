@@ -1,7 +1,7 @@
 // fakegraph: the world in memory, its indexes, its lock and its mutation API.
 #pragma once
 
-#include <algorithm>      // std::lower_bound, std::upper_bound, std::find, std::sort, std::max
+#include <algorithm>      // std::lower_bound, upper_bound, find, sort, max, all_of
 #include <cstdint>        // std::uint32_t, std::uint64_t
 #include <map>            // std::map
 #include <mutex>          // std::mutex, std::unique_lock, std::lock_guard
