@@ -345,3 +345,205 @@ TEST_CASE("Control plane: the world grows by seed-format fragments, all or nothi
     CHECK(call(plane, "GET", "/_fakegraph/world").status == 405);
   }
 }
+
+// ---- changes to messages ----------------------------------------------------------------
+
+namespace {
+
+// The Launch chat of the default world, its id as it stands in a path, and two of its messages.
+const std::string launch = "19:fba5913dd74162ad849c812d81852b2a@thread.v2";
+const std::string launch_in_path = "19%3Afba5913dd74162ad849c812d81852b2a%40thread.v2";
+const std::string adeles_message = "1787230938967";  // 2026-08-20T13:02:18.967Z
+const std::string alexs_message = "1787303744031";   // 2026-08-21T09:15:44.031Z
+
+std::string message_path(const std::string& chat, const std::string& message) {
+  return "/_fakegraph/chats/" + chat + "/messages/" + message;
+}
+
+// The message `id` as getAllMessages returns it for Adele (null when it does not).
+json exported_message(const fakegraph::graph& g, const std::string& id) {
+  const auto walked = fakegraph_test::follow_links(
+      g, "/v1.0/users/adele@contoso.com/chats/getAllMessages?model=A&$top=50", "exporter");
+  REQUIRE(walked.last.status == 200);
+  for (const json& item : walked.items)
+    if (item.at("id") == id) return item;
+  return nullptr;
+}
+
+std::string message_of(const fakegraph::response& r) {
+  const json body = json::parse(r.body, nullptr, false);
+  return body.is_object() && body.contains("error") ? body["error"].value("message", "") : "";
+}
+
+}  // namespace
+
+TEST_CASE("Control plane: a message edited, deleted and reacted to", "[control][changes]") {
+  auto g = default_world();
+  fakegraph::control_plane plane(g);
+  const std::string now = "2026-11-01T12:00:00Z";  // the default world's clock
+
+  SECTION("PATCH edits: 200 with the message as stored") {
+    const json edit = {{"body", {{"contentType", "html"}, {"content", "<p>edited</p>"}}}};
+    const auto r = call(plane, "PATCH", message_path(launch_in_path, adeles_message), edit.dump());
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    CHECK(r.header("Content-Type").rfind("application/json", 0) == 0);
+    const json stored = json::parse(r.body);
+    CHECK(stored == exported_message(g, adeles_message));
+    CHECK(stored["body"] == edit["body"]);
+    CHECK(stored["lastEditedDateTime"] == now);
+    CHECK(stored["lastModifiedDateTime"] == now);
+    CHECK(stored["etag"] == std::to_string(g.clock().now()));
+    // contentType may be left out: text.
+    const auto plain = call(plane, "PATCH", message_path(launch_in_path, adeles_message),
+                            R"({"body": {"content": "plain"}})");
+    REQUIRE(plain.status == 200);
+    CHECK(json::parse(plain.body)["body"] == json({{"contentType", "text"}, {"content", "plain"}}));
+  }
+
+  SECTION("DELETE deletes: 204") {
+    const auto r = call(plane, "DELETE", message_path(launch_in_path, adeles_message));
+    CHECK(r.status == 204);
+    CHECK(r.body.empty());
+    const json stored = exported_message(g, adeles_message);
+    CHECK(stored["deletedDateTime"] == now);
+    CHECK(stored["lastModifiedDateTime"] == now);
+    CHECK(stored["body"]["content"] == "");
+    // Twice: refused, 400.
+    const auto again = call(plane, "DELETE", message_path(launch_in_path, adeles_message));
+    CHECK(again.status == 400);
+    CHECK_THAT(message_of(again), contains_substring("[fakegraph.control.message_deleted]"));
+  }
+
+  SECTION("POST reactions: 201 with the message as stored") {
+    const auto r = call(plane, "POST", message_path(launch_in_path, alexs_message) + "/reactions",
+                        R"({"user": "megan@contoso.com", "reactionType": "like"})");
+    INFO(r.body);
+    REQUIRE(r.status == 201);
+    const json stored = json::parse(r.body);
+    CHECK(stored == exported_message(g, alexs_message));
+    REQUIRE(stored["reactions"].size() == 1);
+    CHECK(stored["reactions"][0]["reactionType"] == "like");
+    CHECK(stored["reactions"][0]["createdDateTime"] == now);
+    CHECK(stored["reactions"][0]["user"]["user"]["displayName"] == "Megan Bowen");
+    REQUIRE(stored["messageHistory"].size() == 1);
+    CHECK(stored["messageHistory"][0]["actions"] == "reactionAdded");
+    CHECK(stored["lastModifiedDateTime"] == now);
+    CHECK(stored["lastEditedDateTime"].is_null());
+  }
+
+  SECTION("the chat id as it is, not percent-encoded, works too") {
+    const auto r = call(plane, "DELETE", message_path(launch, adeles_message));
+    CHECK(r.status == 204);
+    CHECK(exported_message(g, adeles_message)["deletedDateTime"] == now);
+  }
+}
+
+TEST_CASE("Control plane: changes to an unknown chat or message are 404", "[control][changes]") {
+  auto g = default_world();
+  fakegraph::control_plane plane(g);
+  const std::string unknown_chat = message_path("19%3Anone%40thread.v2", adeles_message);
+  const std::string unknown_message = message_path(launch_in_path, "404");
+  const std::string reaction = R"({"user": "megan@contoso.com", "reactionType": "like"})";
+  const std::string edit = R"({"body": {"content": "x"}})";
+  const std::pair<std::string, std::string> calls[] = {
+      {"PATCH", edit}, {"DELETE", ""}, {"POST", reaction}};
+  for (const auto& [method, body] : calls) {
+    INFO(method);
+    const std::string suffix = method == "POST" ? "/reactions" : "";
+    const auto chat = call(plane, method, unknown_chat + suffix, body);
+    CHECK(chat.status == 404);
+    CHECK(error_code(chat) == "NotFound");
+    CHECK_THAT(message_of(chat), contains_substring("unknown chat '19:none@thread.v2'"));
+    const auto message = call(plane, method, unknown_message + suffix, body);
+    CHECK(message.status == 404);
+    CHECK(error_code(message) == "NotFound");
+    CHECK_THAT(message_of(message), contains_substring("unknown message '404' in chat '" + launch));
+  }
+  // Other methods: 405 with the ones taken.
+  const auto get_message = call(plane, "GET", message_path(launch_in_path, adeles_message));
+  CHECK(get_message.status == 405);
+  CHECK(get_message.header("Allow") == "PATCH, DELETE");
+  const auto get_reactions =
+      call(plane, "GET", message_path(launch_in_path, adeles_message) + "/reactions");
+  CHECK(get_reactions.status == 405);
+  CHECK(get_reactions.header("Allow") == "POST");
+  // The 404 of an unknown call lists the new calls.
+  const auto unknown = call(plane, "GET", "/_fakegraph/chats/" + launch_in_path + "/messages");
+  CHECK(unknown.status == 404);
+  CHECK_THAT(message_of(unknown),
+             contains_substring("PATCH, DELETE /_fakegraph/chats/{chatId}/messages/{messageId}; "
+                                "POST /_fakegraph/chats/{chatId}/messages/{messageId}/reactions"));
+}
+
+TEST_CASE("Control plane: a bad change body is 400 naming what is accepted, and changes nothing",
+          "[control][changes]") {
+  auto g = default_world();
+  fakegraph::control_plane plane(g);
+  const json before = exported_message(g, adeles_message);
+  REQUIRE(before.is_object());
+
+  const std::string edit_accepted = R"({"body": {"contentType": "text" | "html", "content": "…"}})";
+  const std::pair<std::string, std::string> bad_edits[] = {
+      {"", "the body is no object"},
+      {"not json", "the body is no object"},
+      {"[]", "the body is no object"},
+      {R"({"content": "x"})", "unknown key 'content'"},
+      {R"({"body": "x"})", "'body' is missing or not an object"},
+      {R"({})", "'body' is missing or not an object"},
+      {R"({"body": {"contentType": "text"}})", "'body.content' is missing or not a string"},
+      {R"({"body": {"content": 1}})", "'body.content' is missing or not a string"},
+      {R"({"body": {"content": "x", "contentType": 1}})", "'body.contentType' is not a string"},
+      {R"({"body": {"content": "x", "subject": "y"}})", "unknown key 'body.subject'"},
+      {R"({"body": {"content": "x", "contentType": "markdown"}})",
+       "[fakegraph.control.bad_value] body.contentType: 'markdown' is not one of: text, html"},
+  };
+  for (const auto& [body, why] : bad_edits) {
+    INFO(body);
+    const auto r = call(plane, "PATCH", message_path(launch_in_path, adeles_message), body);
+    CHECK(r.status == 400);
+    CHECK(error_code(r) == "BadRequest");
+    CHECK_THAT(message_of(r), contains_substring(why));
+    CHECK_THAT(message_of(r), contains_substring(edit_accepted));
+  }
+
+  const std::string reaction_accepted = R"("reactionType": "like"})";
+  const std::pair<std::string, std::string> bad_reactions[] = {
+      {"", "the body is no object"},
+      {"[1]", "the body is no object"},
+      {R"({"reactionType": "like"})", "'user' is missing or not a string"},
+      {R"({"user": 7, "reactionType": "like"})", "'user' is missing or not a string"},
+      {R"({"user": "megan@contoso.com"})", "'reactionType' is missing or not a string"},
+      {R"({"user": "megan@contoso.com", "reactionType": true})",
+       "'reactionType' is missing or not a string"},
+      {R"({"user": "megan@contoso.com", "reactionType": "like", "x": 1})", "unknown key 'x'"},
+      {R"({"user": "megan@contoso.com", "reactionType": "thumbsup"})",
+       "[fakegraph.control.bad_value] reactionType: 'thumbsup' is not a reaction"},
+  };
+  for (const auto& [body, why] : bad_reactions) {
+    INFO(body);
+    const auto r =
+        call(plane, "POST", message_path(launch_in_path, adeles_message) + "/reactions", body);
+    CHECK(r.status == 400);
+    CHECK(error_code(r) == "BadRequest");
+    CHECK_THAT(message_of(r), contains_substring(why));
+    CHECK_THAT(message_of(r), contains_substring(reaction_accepted));
+  }
+
+  // A user the world refuses: 400 with the store's reason.
+  const auto stranger =
+      call(plane, "POST", message_path(launch_in_path, adeles_message) + "/reactions",
+           R"({"user": "pradeep@fabrikam.com", "reactionType": "like"})");
+  CHECK(stranger.status == 400);
+  CHECK_THAT(message_of(stranger),
+             contains_substring("[fakegraph.control.not_a_member] user: user "
+                                "'pradeep@fabrikam.com' is not a member of chat '" +
+                                launch + "'"));
+  const auto nobody =
+      call(plane, "POST", message_path(launch_in_path, adeles_message) + "/reactions",
+           R"({"user": "nobody@contoso.com", "reactionType": "like"})");
+  CHECK(nobody.status == 400);
+  CHECK_THAT(message_of(nobody), contains_substring("[fakegraph.control.unknown_user]"));
+
+  CHECK(exported_message(g, adeles_message) == before);
+}

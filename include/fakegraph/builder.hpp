@@ -177,10 +177,7 @@ namespace detail {
 /// lastUpdatedDateTime moves to `now` (the roster changed).
 inline void add_member(world_state& w, const std::string& chat_id, chat_member m, timestamp now,
                        const origin& o) {
-  const auto it = w.chat_index.find(chat_id);
-  if (it == w.chat_index.end())
-    fail(o.area, "unknown_chat", o.at("chatId"), "unknown chat '" + chat_id + "'");
-  const std::uint32_t ci = it->second;
+  const std::uint32_t ci = chat_index_of(w, chat_id, o);
   resolve_member(w, m, o, "member");
   chat& c = w.chats[ci].data;
   if (w.member_of(c, m.user_id))

@@ -37,6 +37,10 @@ struct control_options {
 ///   `DELETE journal`.
 /// - `GET`, `POST`, `DELETE faults`, `DELETE faults/{id}`: the rules, in the seed's format.
 /// - `POST world`: seed-format entities and `messages` added, all or nothing; 201 with ids.
+/// - `PATCH chats/{chatId}/messages/{messageId}`: `{"body": {"contentType", "content"}}`, an
+///   edit; 200 with the message as stored. `DELETE` the same: a deletion; 204.
+///   `POST chats/{chatId}/messages/{messageId}/reactions`: `{"user", "reactionType"}`; 201
+///   with the message as stored. An unknown chat or message is 404.
 /// - `POST snapshots`: 201 `{"id"}`; `POST snapshots/{id}/restore`: 204.
 /// - `GET coverage`: the coverage report.
 class control_plane {
@@ -107,6 +111,8 @@ class control_plane {
       if (m != "POST") return method_not_allowed(ctx, "POST");
       return add_to_world(req, ctx);
     }
+    if (what == "chats" && seg.size() >= 4 && seg[2] == "messages")
+      return change_message(req, ctx, seg);
     if (what == "faults" && seg.size() <= 2) return faults(req, ctx, seg);
     if (what == "snapshots") return snapshots(req, ctx, seg);
     if (seg.size() == 1 && what == "coverage") {
@@ -294,6 +300,91 @@ class control_plane {
                    {"tokens", ids.tokens}});
   }
 
+  // ---- changes to messages ---------------------------------------------------------
+
+  response change_message(const request& req, const detail::call_context& ctx,
+                          const std::vector<std::string>& seg) {
+    const std::string& m = req.method;
+    const std::string& chat_id = seg[1];
+    const std::string& message_id = seg[3];
+    const detail::origin o{"control", ""};
+    if (seg.size() == 5 && seg[4] == "reactions") {
+      if (m != "POST") return method_not_allowed(ctx, "POST");
+      const std::string accepted =
+          "Give {\"user\": \"<member id or userPrincipalName>\", \"reactionType\": \"like\"} "
+          "(like, angry, sad, laugh, heart, surprised or one emoji).";
+      const json body = json::parse(req.body, nullptr, false);
+      if (!body.is_object()) return bad_request(ctx, "the body is no object. " + accepted);
+      for (const auto& [key, value] : body.items())
+        if (key != "user" && key != "reactionType")
+          return bad_request(ctx, "unknown key '" + key + "'. " + accepted);
+      const auto user = body.find("user");
+      if (user == body.end() || !user->is_string())
+        return bad_request(ctx, "'user' is missing or not a string. " + accepted);
+      const auto type = body.find("reactionType");
+      if (type == body.end() || !type->is_string())
+        return bad_request(ctx, "'reactionType' is missing or not a string. " + accepted);
+      return change(ctx, 201, accepted, [&](detail::world_state& w, timestamp now) {
+        return detail::add_reaction(w, chat_id, message_id, user->get<std::string>(),
+                                    type->get<std::string>(), now, o);
+      });
+    }
+    if (seg.size() != 4) return not_found(ctx, req.url);
+    if (m == "DELETE")
+      return change(ctx, 204, {}, [&](detail::world_state& w, timestamp now) {
+        return detail::delete_message(w, chat_id, message_id, now, o);
+      });
+    if (m != "PATCH") return method_not_allowed(ctx, "PATCH, DELETE");
+    const std::string accepted =
+        "Give {\"body\": {\"contentType\": \"text\" | \"html\", \"content\": \"…\"}}.";
+    const json body = json::parse(req.body, nullptr, false);
+    if (!body.is_object()) return bad_request(ctx, "the body is no object. " + accepted);
+    for (const auto& [key, value] : body.items())
+      if (key != "body") return bad_request(ctx, "unknown key '" + key + "'. " + accepted);
+    const auto item = body.find("body");
+    if (item == body.end() || !item->is_object())
+      return bad_request(ctx, "'body' is missing or not an object. " + accepted);
+    for (const auto& [key, value] : item->items())
+      if (key != "contentType" && key != "content")
+        return bad_request(ctx, "unknown key 'body." + key + "'. " + accepted);
+    const auto content = item->find("content");
+    if (content == item->end() || !content->is_string())
+      return bad_request(ctx, "'body.content' is missing or not a string. " + accepted);
+    const auto type = item->find("contentType");
+    if (type != item->end() && !type->is_string())
+      return bad_request(ctx, "'body.contentType' is not a string. " + accepted);
+    const std::string content_type = type == item->end() ? "text" : type->get<std::string>();
+    return change(ctx, 200, accepted, [&](detail::world_state& w, timestamp now) {
+      return detail::edit_message(w, chat_id, message_id, content->get<std::string>(), content_type,
+                                  now, o);
+    });
+  }
+
+  // Makes a change at the graph's clock and answers `status` with the message as stored (as
+  // getAllMessages writes it), or 204. A refusal is 404 for an unknown chat or message, else
+  // 400 (`accepted` follows a bad value).
+  template <class Change>
+  response change(const detail::call_context& ctx, int status, const std::string& accepted,
+                  Change&& make) {
+    const timestamp now = graph_.clock().now();
+    std::string stored;
+    try {
+      stored = graph_.core_->db.write([&](detail::world_state& w) {
+        const detail::message_ref ref = make(w, now);
+        return status == 204 ? std::string() : w.message(ref).wire;
+      });
+    } catch (const error& e) {
+      if (e.id() == "fakegraph.control.unknown_chat" ||
+          e.id() == "fakegraph.control.unknown_message")
+        return detail::graph_error(ctx, 404, "NotFound", e.what());
+      if (e.id() == "fakegraph.control.bad_value" && !accepted.empty())
+        return bad_request(ctx, e.what() + (". " + accepted));
+      return bad_request(ctx, e.what());
+    }
+    if (status == 204) return no_content(ctx);
+    return detail::make_response(ctx, status, std::move(stored));
+  }
+
   // ---- snapshots -------------------------------------------------------------------
 
   response snapshots(const request& req, const detail::call_context& ctx,
@@ -355,8 +446,11 @@ class control_plane {
         "No control-plane call or item at '" + std::string(what) +
             "'. Calls: POST /_fakegraph/reset; GET, POST /_fakegraph/clock; GET, DELETE "
             "/_fakegraph/journal; GET, POST, DELETE /_fakegraph/faults; DELETE "
-            "/_fakegraph/faults/{id}; POST /_fakegraph/world; POST /_fakegraph/snapshots; POST "
-            "/_fakegraph/snapshots/{id}/restore; GET /_fakegraph/coverage.");
+            "/_fakegraph/faults/{id}; POST /_fakegraph/world; PATCH, DELETE "
+            "/_fakegraph/chats/{chatId}/messages/{messageId}; POST "
+            "/_fakegraph/chats/{chatId}/messages/{messageId}/reactions; POST "
+            "/_fakegraph/snapshots; POST /_fakegraph/snapshots/{id}/restore; GET "
+            "/_fakegraph/coverage.");
   }
   static response method_not_allowed(const detail::call_context& ctx, std::string_view allow) {
     response r = detail::graph_error(ctx, 405, "MethodNotAllowed",

@@ -382,9 +382,7 @@ class graph {
       msg.from.type = message_sender::kind::user;
       msg.from.id = std::move(m.from);
     }
-    if (m.content_type != "text" && m.content_type != "html")
-      detail::fail("world", "bad_value", "add_message.content_type",
-                   "'" + m.content_type + "' is not one of: text, html");
+    detail::check_content_type(m.content_type, "world", "add_message.content_type");
     if (m.message_type == "systemEventMessage") {
       if (msg.from.type != message_sender::kind::none)
         detail::fail("world", "bad_value", "add_message.from",
@@ -427,6 +425,46 @@ class graph {
       const detail::message_ref ref =
           detail::add_message(w, chat_id, std::move(m), {"world", "add_message"});
       return w.chats[ref.chat].messages[ref.message].data.id;
+    });
+  }
+
+  // ---- changes over time (each at the graph's clock, which may not be before the message's
+  // lastModifiedDateTime: `[fakegraph.world.bad_time]`) -----------------------------------
+
+  /// Edits a message (`g.edit_message(chat, id, "fixed")`, `…, "<b>fixed</b>", "html")`): a new
+  /// body; lastEditedDateTime, lastModifiedDateTime and etag move to the graph's clock. A
+  /// deleted message (`message_deleted`) or a system event (`system_event`) is refused.
+  void edit_message(const std::string& chat_id, const std::string& message_id, std::string content,
+                    std::string content_type = "text") {
+    const timestamp now = core_->clock.now();
+    core_->db.write([&](detail::world_state& w) {
+      detail::edit_message(w, chat_id, message_id, std::move(content), std::move(content_type), now,
+                           {"world", "edit_message"});
+    });
+  }
+
+  /// Deletes a message (`g.delete_message(chat, id)`): deletedDateTime and lastModifiedDateTime
+  /// move to the graph's clock; the body's content, attachments and mentions are emptied.
+  /// getAllMessages returns it, deleted, for 21 days of the clock; List chats' preview says
+  /// `isDeleted`. Deleting it again is refused (`message_deleted`).
+  void delete_message(const std::string& chat_id, const std::string& message_id) {
+    const timestamp now = core_->clock.now();
+    core_->db.write([&](detail::world_state& w) {
+      detail::delete_message(w, chat_id, message_id, now, {"world", "delete_message"});
+    });
+  }
+
+  /// Adds a member's reaction (`g.add_reaction(chat, id, "megan@contoso.com", "heart")`):
+  /// `like`, `angry`, `sad`, `laugh`, `heart`, `surprised` or a single emoji (`"\U0001F44D"`).
+  /// Appends a chatMessageReaction to `reactions` and a `reactionAdded` item to
+  /// `messageHistory`; lastModifiedDateTime and etag move to the graph's clock,
+  /// lastEditedDateTime does not. A deleted message takes none (`message_deleted`).
+  void add_reaction(const std::string& chat_id, const std::string& message_id, std::string user,
+                    std::string reaction_type = "like") {
+    const timestamp now = core_->clock.now();
+    core_->db.write([&](detail::world_state& w) {
+      detail::add_reaction(w, chat_id, message_id, user, reaction_type, now,
+                           {"world", "add_reaction"});
     });
   }
 

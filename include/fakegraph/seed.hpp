@@ -212,8 +212,7 @@ inline chat_message load_message(const seed_object& m, const chat& c, std::size_
   {
     const seed_object body(msg.body, m.at("body"), {"contentType", "content"});
     const std::string type = body.string("contentType", "text");
-    if (type != "text" && type != "html")
-      fail("seed", "bad_value", body.at("contentType"), "'" + type + "' is not one of: text, html");
+    check_content_type(type, "seed", body.at("contentType"));
     msg.body = {{"contentType", type}, {"content", body.string("content")}};
   }
   msg.attachments = m.value("attachments", msg.attachments, vt::array);

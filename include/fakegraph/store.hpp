@@ -1,7 +1,7 @@
 // fakegraph: the world in memory, its indexes, its lock and its mutation API.
 #pragma once
 
-#include <algorithm>      // std::lower_bound, std::upper_bound, std::find, std::sort, std::max
+#include <algorithm>      // std::lower_bound, upper_bound, find, sort, max, all_of
 #include <cstdint>        // std::uint32_t, std::uint64_t
 #include <map>            // std::map
 #include <mutex>          // std::mutex, std::unique_lock, std::lock_guard
@@ -528,17 +528,26 @@ inline std::uint32_t add_chat(world_state& w, chat c, const origin& o) {
   return index;
 }
 
+/// A user, by id or UPN, who is a member of chat `c`; refused as unknown_user or not_a_member
+/// at `field`.
+inline const user& resolve_chat_user(const world_state& w, const chat& c,
+                                     const std::string& id_or_upn, const origin& o,
+                                     std::string_view field) {
+  const user* u = w.find_user(id_or_upn);
+  if (!u) fail(o.area, "unknown_user", o.at(field), "unknown user '" + id_or_upn + "'");
+  if (!w.member_of(c, u->id))
+    fail(o.area, "not_a_member", o.at(field),
+         "user '" + id_or_upn + "' is not a member of chat '" + c.id + "'");
+  return *u;
+}
+
 inline void resolve_sender(const world_state& w, const chat& c, message_sender& s,
                            const origin& o) {
   if (s.type == message_sender::kind::user) {
-    const user* u = w.find_user(s.id);
-    if (!u) fail(o.area, "unknown_user", o.at("from.user"), "unknown user '" + s.id + "'");
-    if (!w.member_of(c, u->id))
-      fail(o.area, "not_a_member", o.at("from.user"),
-           "user '" + s.id + "' is not a member of chat '" + c.id + "'");
-    s.id = u->id;
-    if (s.display_name.empty()) s.display_name = u->display_name;
-    if (s.tenant_id.empty()) s.tenant_id = u->tenant_id;  // userIdentityType stays relative
+    const user& u = resolve_chat_user(w, c, s.id, o, "from.user");
+    s.id = u.id;
+    if (s.display_name.empty()) s.display_name = u.display_name;
+    if (s.tenant_id.empty()) s.tenant_id = u.tenant_id;  // userIdentityType stays relative
   } else if (s.type == message_sender::kind::application) {
     if (s.id.empty()) fail(o.area, "missing_field", o.at("from.application.id"), "id is required");
     if (s.identity_type.empty()) s.identity_type = "bot";
@@ -582,6 +591,22 @@ inline void validate_message_history(const nlohmann::json& history, const origin
   }
 }
 
+/// itemBody's contentType: text or html.
+inline void check_content_type(std::string_view type, std::string_view area,
+                               const std::string& path) {
+  if (type != "text" && type != "html")
+    fail(area, "bad_value", path, "'" + std::string(type) + "' is not one of: text, html");
+}
+
+/// The index of a chat, by id; refused as unknown_chat.
+inline std::uint32_t chat_index_of(const world_state& w, const std::string& chat_id,
+                                   const origin& o) {
+  const auto it = w.chat_index.find(chat_id);
+  if (it == w.chat_index.end())
+    fail(o.area, "unknown_chat", o.at("chatId"), "unknown chat '" + chat_id + "'");
+  return it->second;
+}
+
 inline void validate_message(const chat_message& m, const origin& o) {
   static constexpr std::string_view types[] = {"message", "systemEventMessage", "chatEvent",
                                                "typing"};
@@ -608,10 +633,7 @@ inline void validate_message(const chat_message& m, const origin& o) {
 /// lastModifiedDateTime = the latest of created, edited and deleted.
 inline message_ref add_message(world_state& w, const std::string& chat_id, chat_message m,
                                const origin& o) {
-  auto it = w.chat_index.find(chat_id);
-  if (it == w.chat_index.end())
-    fail(o.area, "unknown_chat", o.at("chatId"), "unknown chat '" + chat_id + "'");
-  const std::uint32_t ci = it->second;
+  const std::uint32_t ci = chat_index_of(w, chat_id, o);
   stored_chat& sc = w.chats[ci];
   resolve_sender(w, sc.data, m.from, o);
   if (m.last_modified == 0) {  // not given: the latest of created, edited and deleted
@@ -645,6 +667,146 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
       w.changes_of_user[key].push_back({sc.messages[mi].seq, {ci, mi}});  // seqs only grow
     }
   return {ci, mi};
+}
+
+// ---- changes to a stored message (issue 12): edit, delete, react ----------------------
+// Each validates everything before it changes anything, changes the message at `now` (the
+// graph's clock) and calls record_change. Callers hold the exclusive lock.
+
+/// A message of a chat, by ids; refused as unknown_chat or unknown_message.
+inline message_ref find_message(const world_state& w, const std::string& chat_id,
+                                const std::string& message_id, const origin& o) {
+  const std::uint32_t ci = chat_index_of(w, chat_id, o);
+  const stored_chat& sc = w.chats[ci];
+  const auto it = sc.message_index.find(message_id);
+  if (it == sc.message_index.end())
+    fail(o.area, "unknown_message", o.at("messageId"),
+         "unknown message '" + message_id + "' in chat '" + chat_id + "'");
+  return {ci, it->second};
+}
+
+/// A change at `now` may not come before the message's latest one: lastModifiedDateTime only
+/// moves forward.
+inline void check_change_time(const chat_message& m, timestamp now, const origin& o) {
+  if (now < m.last_modified)
+    fail(o.area, "bad_time", o.at("messageId"),
+         "the graph's clock (" + format_time(now) + ") is before the lastModifiedDateTime (" +
+             format_time(m.last_modified) + ") of message '" + m.id +
+             "'; a change cannot come before the message's latest one");
+}
+
+/// Refuses a change to a deleted message; `change` says what, e.g. "edited".
+inline void check_not_deleted(const chat_message& m, std::string_view change, const origin& o) {
+  if (m.deleted)
+    fail(o.area, "message_deleted", o.at("messageId"),
+         "message '" + m.id + "' was deleted at " + format_time(*m.deleted) +
+             "; a deleted message cannot be " + std::string(change));
+}
+
+/// Edits a message: a new body (contentType text or html); lastEditedDateTime and
+/// lastModifiedDateTime move to `now`, and with them the etag. A deleted message and a system
+/// event cannot be edited.
+inline message_ref edit_message(world_state& w, const std::string& chat_id,
+                                const std::string& message_id, std::string content,
+                                std::string content_type, timestamp now, const origin& o) {
+  const message_ref ref = find_message(w, chat_id, message_id, o);
+  chat_message& m = w.chats[ref.chat].messages[ref.message].data;
+  check_content_type(content_type, o.area, o.at("body.contentType"));
+  if (m.message_type == "systemEventMessage")
+    fail(o.area, "system_event", o.at("messageId"),
+         "message '" + message_id + "' is a systemEventMessage; system events cannot be edited");
+  check_not_deleted(m, "edited", o);
+  check_change_time(m, now, o);
+  const timestamp replaced = m.last_modified;
+  m.body = {{"contentType", std::move(content_type)}, {"content", std::move(content)}};
+  m.last_edited = now;
+  m.last_modified = now;
+  record_change(w, ref, replaced);
+  return ref;
+}
+
+/// Deletes a message: deletedDateTime and lastModifiedDateTime move to `now`; the body's
+/// content, the attachments and the mentions are emptied (contentType stays). getAllMessages
+/// returns it for 21 days after `now`. A message is deleted once.
+inline message_ref delete_message(world_state& w, const std::string& chat_id,
+                                  const std::string& message_id, timestamp now, const origin& o) {
+  const message_ref ref = find_message(w, chat_id, message_id, o);
+  chat_message& m = w.chats[ref.chat].messages[ref.message].data;
+  check_not_deleted(m, "deleted again", o);
+  check_change_time(m, now, o);
+  const timestamp replaced = m.last_modified;
+  if (m.body.is_object())
+    m.body["content"] = "";
+  else
+    m.body = {{"contentType", "text"}, {"content", ""}};
+  m.attachments = nlohmann::json::array();
+  m.mentions = nlohmann::json::array();
+  m.deleted = now;
+  m.last_modified = now;
+  record_change(w, ref, replaced);
+  return ref;
+}
+
+/// The reactions Graph names (chatMessageReaction.reactionType before unicode reactions), with
+/// the displayName Graph gives each.
+inline constexpr std::pair<std::string_view, std::string_view> named_reactions[] = {
+    {"like", "Like"},   {"angry", "Angry"}, {"sad", "Sad"},
+    {"laugh", "Laugh"}, {"heart", "Heart"}, {"surprised", "Surprised"}};
+
+/// A reactionType: one of the named reactions, or a single emoji (any short text without ASCII
+/// characters). Returns its displayName, null for an emoji.
+inline nlohmann::json reaction_display_name(const std::string& type, const origin& o) {
+  for (const auto& [name, display] : named_reactions)
+    if (type == name) return std::string(display);
+  const bool emoji = !type.empty() && type.size() <= 64 && is_valid_utf8(type) &&
+                     std::all_of(type.begin(), type.end(), [](char c) { return (c & 0x80) != 0; });
+  if (!emoji)
+    fail(o.area, "bad_value", o.at("reactionType"),
+         "'" + valid_utf8(type) +
+             "' is not a reaction: give like, angry, sad, laugh, heart, surprised or a single "
+             "emoji");
+  return nullptr;
+}
+
+/// Adds `user`'s reaction (a member, by id or UPN) to a message: a chatMessageReaction in
+/// `reactions` and a `reactionAdded` item in `messageHistory`, both at `now`;
+/// lastModifiedDateTime (and the etag) move to `now`, lastEditedDateTime does not. The
+/// reactor's userIdentityType is as the chat's tenant sees it. A deleted message takes none.
+inline message_ref add_reaction(world_state& w, const std::string& chat_id,
+                                const std::string& message_id, const std::string& user_id,
+                                const std::string& reaction_type, timestamp now, const origin& o) {
+  const message_ref ref = find_message(w, chat_id, message_id, o);
+  const chat& c = w.chats[ref.chat].data;
+  const user& u = resolve_chat_user(w, c, user_id, o, "user");
+  nlohmann::json display_name = reaction_display_name(reaction_type, o);
+  chat_message& m = w.chats[ref.chat].messages[ref.message].data;
+  check_not_deleted(m, "reacted to", o);
+  check_change_time(m, now, o);
+  if (!m.reactions.is_array())
+    fail(o.area, "bad_type", o.at("messageId"),
+         "the reactions of message '" + message_id + "' are not an array");
+  const timestamp replaced = m.last_modified;
+  const nlohmann::json reaction = {
+      {"reactionType", reaction_type},
+      {"displayName", std::move(display_name)},
+      {"reactionContentUrl", nullptr},
+      {"createdDateTime", format_time(now)},
+      {"user",
+       {{"application", nullptr},
+        {"device", nullptr},
+        {"user",
+         {{"id", u.id},
+          {"displayName", u.display_name},
+          {"userIdentityType",
+           std::string(iequals(u.tenant_id, c.tenant_id) ? own_tenant_identity
+                                                         : other_tenant_identity)}}}}}};
+  m.reactions.push_back(reaction);
+  m.message_history.push_back({{"modifiedDateTime", format_time(now)},
+                               {"actions", "reactionAdded"},
+                               {"reaction", reaction}});
+  m.last_modified = now;
+  record_change(w, ref, replaced);
+  return ref;
 }
 
 inline void finish_bulk_load(world_state& w) {
