@@ -3,9 +3,9 @@
 // tests in exporter_catch.cpp and exporter_gtest.cpp hand it a fakegraph graph's transport.
 //
 // What it does: walks List chats and chats: getAllMessages page by page, following every
-// @odata.nextLink (empty pages included), waits out 429/503 (Retry-After, whole or
-// fractional seconds, else a backoff), retries 502/504, and asks for a fresh token once
-// after a 401.
+// @odata.nextLink (empty pages included), keeps up with getAllMessages/delta rounds, waits out
+// 429/503 (Retry-After, whole or fractional seconds, else a backoff), retries 502/504, and asks for
+// a fresh token once after a 401.
 #pragma once
 
 #include <fakegraph/http.hpp>  // fakegraph::request, fakegraph::response (the transport's shapes)
@@ -71,6 +71,23 @@ class chat_exporter {
                 std::to_string(options_.page_size) + "&model=" + options_.model);
   }
 
+  /// One round of an incremental export: what changed since `delta_link` (every message of the
+  /// last eight months when it is empty), and the deltaLink the next round starts from.
+  struct round {
+    std::vector<nlohmann::json> changed;
+    std::string delta_link;
+  };
+  round sync(const std::string& user, const std::string& delta_link = {}) {
+    round r;
+    r.changed =
+        walk(delta_link.empty()
+                 ? options_.base_url + "/users/" + user +
+                       "/chats/getAllMessages/delta?$top=" + std::to_string(options_.page_size)
+                 : delta_link,
+             &r.delta_link);
+    return r;
+  }
+
   /// Every chat of `user` (List chats, with members).
   std::vector<nlohmann::json> list_chats(const std::string& user) {
     return walk(options_.base_url + "/users/" + user +
@@ -80,7 +97,7 @@ class chat_exporter {
   const stats& statistics() const noexcept { return stats_; }
 
  private:
-  std::vector<nlohmann::json> walk(std::string url) {
+  std::vector<nlohmann::json> walk(std::string url, std::string* delta_link = nullptr) {
     std::vector<nlohmann::json> items;
     while (!url.empty()) {
       const nlohmann::json page = fetch(url);
@@ -88,6 +105,7 @@ class chat_exporter {
       for (const auto& item : page.at("value")) items.push_back(item);
       // An empty page may still have a nextLink: only its absence ends the collection.
       url = page.value("@odata.nextLink", "");
+      if (delta_link && url.empty()) *delta_link = page.value("@odata.deltaLink", "");
     }
     return items;
   }

@@ -4,10 +4,11 @@
 
 #include <fakegraph/fakegraph.hpp>
 
-#include <chrono>  // std::chrono::milliseconds, std::chrono::seconds
-#include <cstdio>  // std::fprintf
-#include <string>  // std::string
-#include <vector>  // std::vector
+#include <algorithm>  // std::sort
+#include <chrono>     // std::chrono::milliseconds, std::chrono::seconds
+#include <cstdio>     // std::fprintf
+#include <string>     // std::string
+#include <vector>     // std::vector
 
 #include "exporter.hpp"
 
@@ -70,6 +71,33 @@ TEST_CASE("Builder: the exporter reads a world written in two lines", "[exporter
   REQUIRE(chats.size() == 1);
   CHECK(chats[0]["id"] == chat);
   CHECK(chats[0]["members"].size() == 2);
+  run_coverage.total += g.coverage().data();
+}
+
+TEST_CASE("Delta: a full round, changes, then a round of just those changes", "[exporter]") {
+  auto g = small_world(7);
+  example::chat_exporter::options o;
+  o.page_size = 3;
+  auto exporter = exporter_for(g, "app", o);
+  const auto full = exporter.sync("adele@contoso.com");
+  CHECK(contents(full.changed) == expected_contents(7));
+  REQUIRE_FALSE(full.delta_link.empty());
+
+  // Megan edits her first message and Adele deletes her second; someone reacts to a third.
+  const auto& m = full.changed;
+  const std::string chat_id = m[0]["chatId"];
+  g.edit_message(chat_id, m[1]["id"], "message 1, edited");
+  g.delete_message(chat_id, m[2]["id"]);
+  g.add_reaction(chat_id, m[4]["id"], "megan@contoso.com", "heart");
+  const auto changes = exporter.sync("adele@contoso.com", full.delta_link);
+  REQUIRE(changes.changed.size() == 3);
+  std::vector<std::string> ids;
+  for (const auto& item : changes.changed) ids.push_back(item["id"]);
+  std::sort(ids.begin(), ids.end());
+  CHECK(ids == std::vector<std::string>{m[1]["id"], m[2]["id"], m[4]["id"]});
+
+  const auto quiet = exporter.sync("adele@contoso.com", changes.delta_link);
+  CHECK(quiet.changed.empty());
   run_coverage.total += g.coverage().data();
 }
 

@@ -197,7 +197,7 @@ TEST_CASE("Fidelity: an unknown path segment is 400 naming that segment", "[fide
       {"/v1.0/chats/x/messages/1/replies", "replies"},
       {"/v1.0/chats/x/members/y", "y"},
       {"/v1.0/users/adele@contoso.com/chats/getAllMessages/nothing", "nothing"},
-      {"/v1.0/users/adele@contoso.com/chats/getAllMessages/delta", "delta"},
+      {"/v1.0/users/adele@contoso.com/chats/getAllMessages/delta/x", "x"},
   };
   for (const auto& [path, segment] : rows) {
     INFO(path);

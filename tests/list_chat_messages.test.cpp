@@ -2,6 +2,7 @@
 #include <fakegraph/fakegraph.hpp>
 #include <nlohmann/json.hpp>  // nlohmann::json
 
+#include <chrono>  // std::chrono::minutes
 #include <string>  // std::string
 #include <vector>  // std::vector
 
@@ -173,6 +174,22 @@ TEST_CASE("Chat messages: a walk is exact while messages are added", "[list_chat
   CHECK(rest.ids() == ids(w, {3, 2, 0}));  // the new message is not in the walk it began after
   CHECK(ids_of(get(w.g, messages(w, "?$top=1"), "adele@contoso.com")) ==
         std::vector<std::string>{added});
+}
+
+TEST_CASE("Chat messages: a message edited during a walk keeps its place in that walk",
+          "[list_chat_messages]") {
+  world w = make();
+  const json first = get(w.g, messages(w, "?$top=2"), "adele@contoso.com").json();
+  REQUIRE(ids_of(first) == ids(w, {1, 4}));
+  // m0, the oldest by lastModifiedDateTime, becomes the newest; m4, already sent, moves too.
+  w.g.edit_message(w.launch, w.launch_messages[0], "edited");
+  w.g.clock().advance(std::chrono::minutes(1));
+  w.g.add_reaction(w.launch, w.launch_messages[4], "megan@contoso.com");
+  const auto rest =
+      follow_links(w.g, first.at("@odata.nextLink").get<std::string>(), "adele@contoso.com");
+  REQUIRE(rest.ids() == ids(w, {3, 2, 0}));  // each message of the walk once, in its old place
+  CHECK(rest.items.back().at("body").at("content") == "edited");  // shown as it is now
+  CHECK(ids_of(get(w.g, messages(w), "adele@contoso.com")) == ids(w, {4, 0, 1, 3, 2}));
 }
 
 TEST_CASE("Chat messages: a member sees them from their visible history on",

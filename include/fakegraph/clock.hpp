@@ -1,6 +1,7 @@
 // fakegraph: time. One clock per graph: fixed, steppable, or following the wall clock.
 #pragma once
 
+#include <algorithm>    // std::min
 #include <atomic>       // std::atomic
 #include <chrono>       // std::chrono::system_clock, durations for advance()
 #include <cstdint>      // std::int64_t, std::uint64_t
@@ -180,6 +181,23 @@ inline std::string format_time_seconds(timestamp t) {
   std::string s = format_time(detail::floor_div(t, 1000) * 1000);
   s.pop_back();
   return s;
+}
+
+/// The same time of day `months` calendar months earlier, the day capped at the month's last
+/// (eight months before 2026-10-31 is 2026-02-28).
+inline timestamp months_before(timestamp t, int months) {
+  constexpr timestamp day_ms = 24LL * 60 * 60 * 1000;
+  const std::int64_t days = detail::floor_div(t, day_ms);
+  const detail::civil c = detail::civil_from_days(days);
+  const std::int64_t index = c.year * 12 + static_cast<std::int64_t>(c.month) - 1 - months;
+  const std::int64_t year = detail::floor_div(index, 12);
+  const auto month = static_cast<unsigned>(index - year * 12 + 1);
+  const unsigned next_month = month == 12 ? 1 : month + 1;
+  const std::int64_t last_day =
+      detail::days_from_civil(month == 12 ? year + 1 : year, next_month, 1) -
+      detail::days_from_civil(year, month, 1);
+  const unsigned day = static_cast<unsigned>(std::min<std::int64_t>(c.day, last_day));
+  return detail::days_from_civil(year, month, day) * day_ms + (t - days * day_ms);
 }
 
 /// The month a timestamp falls in, as `YYYY-MM` (the evaluation quota's period).

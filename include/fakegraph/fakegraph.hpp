@@ -10,6 +10,7 @@
 #include "error.hpp"
 #include "faults.hpp"
 #include "get_all_messages.hpp"
+#include "get_all_messages_delta.hpp"
 #include "get_chat.hpp"
 #include "get_chat_message.hpp"
 #include "graph.hpp"

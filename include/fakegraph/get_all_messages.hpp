@@ -24,6 +24,11 @@ namespace fakegraph::detail {
 inline constexpr int get_all_messages_page_size = 20;  // Q20: what Graph sends without $top
 // Messages a user deleted stay exportable for 21 days after the deletion (EXP).
 inline constexpr timestamp deleted_export_window = 21LL * 24 * 60 * 60 * 1000;
+
+/// Whether a deleted message is past the export window at `now` (and so no longer exported).
+inline bool purged(const chat_message& m, timestamp now) {
+  return m.deleted && *m.deleted < now - deleted_export_window;
+}
 // The service plan model=A needs on the user named in the URL (Microsoft Communications DLP).
 inline constexpr std::string_view compliance_license = "teamsComplianceDlp";
 inline constexpr std::size_t max_message_filter_length = 4096;  // as List chats
@@ -445,7 +450,6 @@ inline response get_all_messages(const endpoint_call& call) {
                                                       }) -
                                      refs.begin());
   }
-  const timestamp purged_before = call.ctx.now - deleted_export_window;
   const auto page_size = static_cast<std::size_t>(top);
   std::vector<std::size_t> page;  // positions in refs
   page.reserve(page_size);
@@ -455,7 +459,7 @@ inline response get_all_messages(const endpoint_call& call) {
     const chat_message& m = w.message(refs[i]).data;
     if (filter.before && m.created >= *filter.before)
       break;  // lastModified >= created: none later match
-    if (m.deleted && *m.deleted < purged_before) continue;
+    if (purged(m, call.ctx.now)) continue;
     if (!filter.matches(m, target->tenant_id)) continue;
     if (page.size() == page_size) {
       more = true;

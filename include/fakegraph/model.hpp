@@ -180,11 +180,18 @@ inline std::string chat_web_url(const chat& c) {
          "/0?tenantId=" + c.tenant_id;
 }
 
+/// How a chatMessage is written: as getAllMessages and the chat's own lists write it, or as
+/// getAllMessages/delta does (graph-semantics §7.4: no @odata.type on the item, `subject` ""
+/// when it has none, a typed `from.user`, no messageHistory).
+enum class message_shape { export_item, delta_item };
+
 /// chatMessageFromIdentitySet: all three keys present, the unused ones null.
 /// `user_identity_type` is what a user sender's userIdentityType says to this reader; where
-/// its text starts is stored in `*identity_at` when given.
+/// its text starts is stored in `*identity_at` when given. `typed_user` gives the user its
+/// `@odata.type` (delta items).
 inline void write_sender(json_writer& w, const message_sender& s,
-                         std::string_view user_identity_type, std::size_t* identity_at = nullptr) {
+                         std::string_view user_identity_type, std::size_t* identity_at = nullptr,
+                         bool typed_user = false) {
   if (s.type == message_sender::kind::none) {
     w.null();
     return;
@@ -192,8 +199,10 @@ inline void write_sender(json_writer& w, const message_sender& s,
   const bool is_user = s.type == message_sender::kind::user;
   w.begin_object().key("application");
   if (is_user) w.null().key("device").null().key("user");
-  // The documented examples carry no nested @odata.type on the identities.
-  w.begin_object().key("id").value(s.id).key("displayName");
+  // The documented examples carry no nested @odata.type on the identities, but delta's do.
+  w.begin_object();
+  if (is_user && typed_user) w.key("@odata.type").value("#microsoft.graph.teamworkUserIdentity");
+  w.key("id").value(s.id).key("displayName");
   if (s.display_name.empty())
     w.null();
   else
@@ -210,16 +219,17 @@ inline void write_sender(json_writer& w, const message_sender& s,
   w.end_object();
 }
 
-/// The chatMessage as getAllMessages writes it. `system_type_visible` is the
+/// The chatMessage in `shape`. `system_type_visible` is the
 /// `Prefer: include-unknown-enum-members` switch; `user_identity_type` and `identity_at` as in
 /// write_sender.
 inline void write_message(json_writer& w, const chat_message& m, const std::string& chat_id,
                           bool system_type_visible, std::string_view user_identity_type,
-                          std::size_t* identity_at = nullptr) {
-  w.begin_object()
-      .key("@odata.type")
-      .value("#microsoft.graph.chatMessage")
-      .key("id")
+                          std::size_t* identity_at = nullptr,
+                          message_shape shape = message_shape::export_item) {
+  const bool delta = shape == message_shape::delta_item;
+  w.begin_object();
+  if (!delta) w.key("@odata.type").value("#microsoft.graph.chatMessage");
+  w.key("id")
       .value(m.id)
       .key("replyToId")
       .null()
@@ -237,9 +247,12 @@ inline void write_message(json_writer& w, const chat_message& m, const std::stri
   write_time_or_null(w, m.last_edited);
   w.key("deletedDateTime");
   write_time_or_null(w, m.deleted);
-  w.key("subject")
-      .value_or_null(m.subject)
-      .key("summary")
+  w.key("subject");
+  if (delta && !m.subject)
+    w.value("");
+  else
+    w.value_or_null(m.subject);
+  w.key("summary")
       .null()
       .key("chatId")
       .value(chat_id)
@@ -256,7 +269,7 @@ inline void write_message(json_writer& w, const chat_message& m, const std::stri
       .key("eventDetail")
       .json_value(m.event_detail)
       .key("from");
-  write_sender(w, m.from, user_identity_type, identity_at);
+  write_sender(w, m.from, user_identity_type, identity_at, delta);
   w.key("body")
       .json_value(m.body)
       .key("attachments")
@@ -264,10 +277,9 @@ inline void write_message(json_writer& w, const chat_message& m, const std::stri
       .key("mentions")
       .json_value(m.mentions)
       .key("reactions")
-      .json_value(m.reactions)
-      .key("messageHistory")
-      .json_value(m.message_history)
-      .end_object();
+      .json_value(m.reactions);
+  if (!delta) w.key("messageHistory").json_value(m.message_history);
+  w.end_object();
 }
 
 /// chatMessageInfo, the lastMessagePreview of List chats, as a reader of `reader_tenant` sees

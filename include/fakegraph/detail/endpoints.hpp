@@ -12,6 +12,7 @@
 
 #include "../endpoint.hpp"
 #include "../get_all_messages.hpp"
+#include "../get_all_messages_delta.hpp"
 #include "../get_chat.hpp"
 #include "../get_chat_message.hpp"
 #include "../list_chat_members.hpp"
@@ -53,6 +54,13 @@ inline const std::vector<endpoint_row>& endpoint_table() {
        {{}, {"Chat.Read.All", "Chat.ReadWrite.All"}, {}, {}},
        {"$top", "$filter", "$skiptoken", "model=A", "model=B"},
        get_all_messages,
+       {{per::app_and_tenant, &limits::get_all_messages_per_app_per_tenant},
+        {per::app, &limits::get_all_messages_per_app}}},
+      {endpoint::get_all_messages_delta,
+       {"me/chats/getAllMessages/delta", "users/{user}/chats/getAllMessages/delta"},
+       {{}, {"Chat.Read.All", "Chat.ReadWrite.All"}, {}, {}},
+       {"$top", "$filter", "$skip", "$skiptoken", "$deltatoken"},
+       get_all_messages_delta,
        {{per::app_and_tenant, &limits::get_all_messages_per_app_per_tenant},
         {per::app, &limits::get_all_messages_per_app}}},
       // The chat's own resources. List chats' limits are Teams' "other GET calls", which Get
