@@ -86,6 +86,30 @@ inline void add_time_bound(const odata::node& n, std::optional<timestamp>& after
   }
 }
 
+/// Reads a messages endpoint's `$filter`: `compile` turns the parsed filter into the
+/// endpoint's own (throwing unsupported_message_filter); a refusal is 400 in Graph's words,
+/// followed by `supported`.
+template <class Compile>
+std::optional<response> read_message_filter(const endpoint_call& call, const query_options& q,
+                                            std::string_view supported, Compile&& compile) {
+  const std::string* raw = q.get("$filter");
+  if (!raw) return std::nullopt;
+  if (raw->size() > max_message_filter_length)
+    return graph_error(call.ctx, 400, "BadRequest",
+                       "Invalid $filter query: the filter is longer than " +
+                           std::to_string(max_message_filter_length) + " characters.");
+  try {
+    compile(*odata::parse_filter(*raw));
+  } catch (const odata::syntax_error& e) {
+    return graph_error(
+        call.ctx, 400, "BadRequest",
+        std::string("Invalid $filter query: ") + e.what() + ". " + std::string(supported));
+  } catch (const unsupported_message_filter& e) {
+    return graph_error(call.ctx, 400, "BadRequest", e.message + " " + std::string(supported));
+  }
+  return std::nullopt;
+}
+
 /// One sender or type condition of a $filter.
 struct message_clause {
   enum class kind {
@@ -385,21 +409,10 @@ inline response get_all_messages(const endpoint_call& call) {
   if (auto e = read_top(call, q, get_all_messages_page_size, top)) return *e;
 
   message_filter filter;
-  if (const std::string* raw = q.get("$filter")) {
-    const std::string hint(message_filters_supported);
-    if (raw->size() > max_message_filter_length)
-      return graph_error(call.ctx, 400, "BadRequest",
-                         "Invalid $filter query: the filter is longer than " +
-                             std::to_string(max_message_filter_length) + " characters.");
-    try {
-      filter = message_filter_compiler().compile(*odata::parse_filter(*raw));
-    } catch (const odata::syntax_error& e) {
-      return graph_error(call.ctx, 400, "BadRequest",
-                         std::string("Invalid $filter query: ") + e.what() + ". " + hint);
-    } catch (const unsupported_message_filter& e) {
-      return graph_error(call.ctx, 400, "BadRequest", e.message + " " + hint);
-    }
-  }
+  if (auto e = read_message_filter(call, q, message_filters_supported, [&](const odata::node& n) {
+        filter = message_filter_compiler().compile(n);
+      }))
+    return *e;
   payment_model model = payment_model::none;
   if (auto e = read_payment_model(call, q, model)) return *e;
 

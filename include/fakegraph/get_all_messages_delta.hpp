@@ -71,29 +71,17 @@ inline std::optional<response> read_delta_options(const endpoint_call& call, con
                              "' for $skip query option found. The $skip query option requires a "
                              "non-negative integer value.");
   }
-  if (const std::string* raw = q.get("$filter")) {
-    const std::string hint =
-        "Supported on getAllMessages/delta: lastModifiedDateTime gt <date-time> (bare, e.g. "
-        "2024-08-27T07:13:28.000Z).";
-    if (raw->size() > max_message_filter_length)
-      return graph_error(call.ctx, 400, "BadRequest",
-                         "Invalid $filter query: the filter is longer than " +
-                             std::to_string(max_message_filter_length) + " characters.");
-    try {
-      const odata::node_ptr n = odata::parse_filter(*raw);
-      if (n->type != odata::node::kind::compare || n->path != "lastModifiedDateTime")
-        filter_invalid("only one condition, lastModifiedDateTime gt <date-time>, is supported");
-      if (n->op != odata::cmp_op::gt) filter_not_allowed(*n);
-      std::optional<timestamp> before;
-      add_time_bound(*n, s.after, before);
-    } catch (const odata::syntax_error& e) {
-      return graph_error(call.ctx, 400, "BadRequest",
-                         std::string("Invalid $filter query: ") + e.what() + ". " + hint);
-    } catch (const unsupported_message_filter& e) {
-      return graph_error(call.ctx, 400, "BadRequest", e.message + " " + hint);
-    }
-  }
-  return std::nullopt;
+  return read_message_filter(
+      call, q,
+      "Supported on getAllMessages/delta: lastModifiedDateTime gt <date-time> (bare, e.g. "
+      "2024-08-27T07:13:28.000Z).",
+      [&](const odata::node& n) {
+        if (n.type != odata::node::kind::compare || n.path != "lastModifiedDateTime")
+          filter_invalid("only one condition, lastModifiedDateTime gt <date-time>, is supported");
+        if (n.op != odata::cmp_op::gt) filter_not_allowed(n);
+        std::optional<timestamp> before;
+        add_time_bound(n, s.after, before);
+      });
 }
 
 inline response get_all_messages_delta(const endpoint_call& call) {

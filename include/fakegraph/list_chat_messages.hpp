@@ -77,25 +77,16 @@ inline response list_chat_messages(const endpoint_call& call) {
       order_index == 1 ? chat_message_order::created : chat_message_order::last_modified;
 
   std::optional<chat_message_filter> filter;
-  if (const std::string* raw = q.get("$filter")) {
-    const std::string hint(chat_message_filters_supported);
-    if (raw->size() > max_message_filter_length)
-      return graph_error(call.ctx, 400, "BadRequest",
-                         "Invalid $filter query: the filter is longer than " +
-                             std::to_string(max_message_filter_length) + " characters.");
-    try {
-      chat_message_filter f;
-      bool seen = false;
-      compile_chat_message_filter(*odata::parse_filter(*raw), f, seen);
-      if (f.on == order)
-        filter = f;  // LM: a filter on another property than the order's is ignored
-    } catch (const odata::syntax_error& e) {
-      return graph_error(call.ctx, 400, "BadRequest",
-                         std::string("Invalid $filter query: ") + e.what() + ". " + hint);
-    } catch (const unsupported_message_filter& e) {
-      return graph_error(call.ctx, 400, "BadRequest", e.message + " " + hint);
-    }
-  }
+  if (auto e =
+          read_message_filter(call, q, chat_message_filters_supported, [&](const odata::node& n) {
+            chat_message_filter f;
+            bool seen = false;
+            compile_chat_message_filter(n, f, seen);
+            // LM: a filter on another property than the order's is
+            // ignored.
+            if (f.on == order) filter = f;
+          }))
+    return *e;
 
   const chat& c = found->data;
   const std::uint64_t bound =

@@ -281,22 +281,8 @@ inline response list_chats(const endpoint_call& call) {
     }
   }
 
-  // Whose chats: /chats and /me/chats name the caller; a delegated caller may name only itself.
   const user* target = nullptr;
-  if (call.where.all_chats) {
-    target = call.world.find_user(call.who.id);
-    if (!target)
-      return graph_error(call.ctx, 404, "NotFound", "The signed-in user no longer exists.");
-  } else if (auto e = find_target_user(call, target)) {
-    return *e;
-  }
-  if (call.who.is_delegated() && !iequals(target->id, call.who.id))
-    return graph_error(
-        call.ctx, 403, "Forbidden",
-        "A delegated caller can list only its own chats: user '" + target->id +
-            "' is not the signed-in user. Use /me/chats, or an application permission "
-            "(Chat.ReadBasic.All, Chat.Read.All or Chat.ReadWrite.All) to read other users' "
-            "chats.");
+  if (auto e = find_path_user(call, target, "/me/chats")) return *e;
   const bool basic_only =
       call.who.is_delegated()
           ? !grants_any(call.who.scopes, {"Chat.Read", "Chat.ReadWrite"})

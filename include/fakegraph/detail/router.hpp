@@ -346,6 +346,26 @@ inline std::optional<response> find_target_user(const endpoint_call& call, const
   return std::nullopt;
 }
 
+/// Whose chats a path names: the caller on /chats… and /me/chats…, else the `{user}` (404 when
+/// unknown, 403 across tenants for an application); a delegated caller may name only itself
+/// (403). `own_route` is what it should call instead ("/me/chats").
+inline std::optional<response> find_path_user(const endpoint_call& call, const user*& target,
+                                              std::string_view own_route) {
+  if (call.where.all_chats) {
+    target = call.world.find_user(call.who.id);
+    if (!target)
+      return graph_error(call.ctx, 404, "NotFound", "The signed-in user no longer exists.");
+  } else if (auto e = find_target_user(call, target)) {
+    return *e;
+  }
+  if (call.who.is_delegated() && !iequals(target->id, call.who.id))
+    return graph_error(call.ctx, 403, "Forbidden",
+                       "A delegated caller can read only its own chats: user '" + target->id +
+                           "' is not the signed-in user. Use " + std::string(own_route) +
+                           ", or an application permission to read other users' chats.");
+  return std::nullopt;
+}
+
 /// Which chats an application may read from its tenant (graph-semantics §10, §11, §8).
 enum class chat_reach {
   any_member,  // Get chat: at least one member belongs to the caller's tenant
@@ -362,21 +382,8 @@ inline std::optional<response> find_path_chat(const endpoint_call& call, chat_re
                                               const user*& viewer, const stored_chat*& found) {
   viewer = nullptr;
   found = nullptr;
-  if (!call.where.all_chats || call.who.is_delegated()) {
-    if (call.where.all_chats) {
-      viewer = call.world.find_user(call.who.id);
-      if (!viewer)
-        return graph_error(call.ctx, 404, "NotFound", "The signed-in user no longer exists.");
-    } else if (auto e = find_target_user(call, viewer)) {
-      return *e;
-    }
-    if (call.who.is_delegated() && !iequals(viewer->id, call.who.id))
-      return graph_error(
-          call.ctx, 403, "Forbidden",
-          "A delegated caller can read only its own chats: user '" + viewer->id +
-              "' is not the signed-in user. Use /me/chats/{id}, or an application permission to "
-              "read other users' chats.");
-  }
+  if (!call.where.all_chats || call.who.is_delegated())
+    if (auto e = find_path_user(call, viewer, "/me/chats/{id}")) return *e;
   found = call.world.find_chat(call.where.chat_key);
   if (!found)
     return graph_error(call.ctx, 404, "NotFound",
