@@ -170,10 +170,12 @@ class world_snapshot {
   std::shared_ptr<const detail::world_state> state_;
 };
 
-/// An in-memory Microsoft Graph serving List chats and chats: getAllMessages.
+/// An in-memory Microsoft Graph serving the endpoints of detail/endpoints.hpp (List chats,
+/// getAllMessages and its delta, Get chat, its members, its messages).
 ///
-/// Every request goes through the layers of design.md §1: journal → faults (rules, then
-/// the throttling model) → router → auth → endpoint.
+/// Every request goes through the stages of docs/adding-an-endpoint.md: prepare (router,
+/// token) → faults and throttling → the permission gate and the endpoint → record (coverage,
+/// journal).
 ///
 /// Thread safety: `handle()` may be called from many threads at once, also while other
 /// threads add to the world (builder calls take the store's exclusive lock, so a request

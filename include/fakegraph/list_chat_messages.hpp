@@ -6,7 +6,7 @@
 #include <cstddef>    // std::size_t, std::ptrdiff_t
 #include <cstdint>    // std::uint64_t
 #include <optional>   // std::optional
-#include <string>     // std::string, std::to_string, std::stoll
+#include <string>     // std::string, std::to_string
 #include <vector>     // std::vector
 
 #include "detail/router.hpp"
@@ -95,13 +95,7 @@ inline response list_chat_messages(const endpoint_call& call) {
   if (auto e = read_skiptoken(call, q, bound, 2, from)) return *e;
   const std::uint64_t as_of = from ? from->as_of : call.world.next_seq - 1;
   timestamp after_time = 0;  // the cursor: the last row of the page before
-  if (from) {
-    try {
-      after_time = std::stoll(from->key[0]);
-    } catch (...) {
-      return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
-    }
-  }
+  if (auto e = read_cursor_time(call, from, after_time)) return *e;
 
   // A walk orders by each message's key as it was when the walk began (a message edited
   // since keeps its place, in its state now) and leaves out messages sent since: every

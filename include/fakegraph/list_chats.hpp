@@ -6,7 +6,7 @@
 #include <cstdint>      // std::int64_t, std::uint32_t, std::uint64_t
 #include <functional>   // std::function
 #include <optional>     // std::optional, std::nullopt
-#include <string>       // std::string, std::to_string, std::stoll
+#include <string>       // std::string, std::to_string
 #include <string_view>  // std::string_view
 #include <utility>      // std::move
 #include <vector>       // std::vector
@@ -314,13 +314,7 @@ inline response list_chats(const endpoint_call& call) {
     return id_a < id_b;
   };
   timestamp after_time = 0;  // the cursor: the last row of the page before
-  if (from) {
-    try {
-      after_time = std::stoll(from->key[0]);
-    } catch (...) {
-      return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
-    }
-  }
+  if (auto e = read_cursor_time(call, from, after_time)) return *e;
   auto after_cursor = [&](const chat_row& r) {
     return !from ||
            before(after_time, from->key[1], from->key[2], key_time(r), key_tie(r), r.chat->data.id);

@@ -550,7 +550,8 @@ inline constexpr std::string_view server_usage =
                         [--journal ENTRIES] [--journal-mib MIB] [--quiet]
 
 Serves fakegraph, an in-memory fake of Microsoft Graph's Teams chat API (List chats,
-chats: getAllMessages), over HTTP or HTTPS.
+chats: getAllMessages and its delta, a chat, its members and its messages), over HTTP or
+HTTPS.
 
 Options:
   --data FILE       seed file: the JSON world (users, chats, messages, tokens) to serve;

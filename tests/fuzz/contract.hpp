@@ -80,10 +80,17 @@ inline nlohmann::json check_response(const fakegraph::request& req, const fakegr
     if (body["error"]["code"].get<std::string>().empty())
       violation("empty error code", req, r.body);
   } else {
-    if (!body.is_object() || !body.contains("value") || !body["value"].is_array())
-      violation("2xx body without a value array", req, r.body);
-    if (!is_string_member(body, "@odata.context"))
+    if (!body.is_object() || !is_string_member(body, "@odata.context"))
       violation("2xx body without @odata.context", req, r.body);
+    // One entity (Get chat, Get message: `…/$entity`) has an id; a collection, a value array.
+    const std::string context = body["@odata.context"].get<std::string>();
+    const std::string entity = "/$entity";
+    if (context.size() >= entity.size() &&
+        context.compare(context.size() - entity.size(), entity.size(), entity) == 0) {
+      if (!is_string_member(body, "id")) violation("2xx entity body without an id", req, r.body);
+    } else if (!body.contains("value") || !body["value"].is_array()) {
+      violation("2xx collection body without a value array", req, r.body);
+    }
   }
   return body;
 }

@@ -1,4 +1,4 @@
-// fakegraph: the OData `$filter` parser shared by both endpoints.
+// fakegraph: the OData `$filter` parser every endpoint shares.
 //
 // It accepts a general OData subset (and/or/not, comparisons, `in`, any/all lambdas) and knows
 // nothing about chats or messages: each endpoint walks the AST with its own allow-list and

@@ -3,14 +3,16 @@
 // and chat).
 #pragma once
 
-#include <algorithm>    // std::max, std::find, std::any_of, std::none_of
-#include <cstddef>      // std::size_t
-#include <cstdint>      // std::uint64_t
-#include <map>          // std::map
-#include <optional>     // std::optional
-#include <string>       // std::string
-#include <string_view>  // std::string_view
-#include <vector>       // std::vector
+#include <algorithm>     // std::max, std::find, std::any_of, std::none_of
+#include <charconv>      // std::from_chars
+#include <cstddef>       // std::size_t
+#include <cstdint>       // std::uint64_t
+#include <map>           // std::map
+#include <optional>      // std::optional
+#include <string>        // std::string
+#include <string_view>   // std::string_view
+#include <system_error>  // std::errc
+#include <vector>        // std::vector
 
 #include "../auth.hpp"
 #include "../endpoint.hpp"
@@ -319,6 +321,18 @@ inline std::optional<response> read_skiptoken(const endpoint_call& call, const q
   if (!token) return std::nullopt;
   from = decode_skiptoken(*token, bound, call.secret);
   if (!from || from->key.size() != key_size)
+    return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
+  return std::nullopt;
+}
+
+/// The time a cursor's key starts with (List chats' and List messages' do), into `out`; Graph's
+/// 400 when it is not a number (no token made here says so).
+inline std::optional<response> read_cursor_time(const endpoint_call& call,
+                                                const std::optional<cursor>& from, timestamp& out) {
+  if (!from) return std::nullopt;
+  const std::string& text = from->key.at(0);
+  const auto [end, err] = std::from_chars(text.data(), text.data() + text.size(), out);
+  if (err != std::errc() || end != text.data() + text.size())
     return graph_error(call.ctx, 400, "BadRequest", "Invalid continuation token");
   return std::nullopt;
 }
