@@ -206,7 +206,6 @@ inline bool grants_any(const std::vector<std::string>& granted,
 }
 
 /// "A, B, C" as Graph lists permissions in its 403 messages.
-
 template <class Items>
 std::string join_names(const Items& items, std::string_view sep) {
   std::string out;
