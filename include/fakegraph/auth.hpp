@@ -174,15 +174,6 @@ inline auth_outcome authenticate(const world_state& w, std::string_view authoriz
   return {p, {}};
 }
 
-/// Whether any of `granted` is one of `accepted` (permission names ignore case).
-inline bool grants_any(const std::vector<std::string>& granted,
-                       std::initializer_list<std::string_view> accepted) {
-  for (const auto& g : granted)
-    for (const auto a : accepted)
-      if (iequals(g, a)) return true;
-  return false;
-}
-
 /// Who may call an endpoint: its permission table in graph-semantics.md. Names ignore case.
 struct permission_rule {
   std::vector<std::string_view> delegated;    // scopes; none: delegated callers get 412
@@ -196,7 +187,7 @@ struct permission_rule {
   std::string_view application_needs_user;
 };
 
-/// Whether any of `granted` is one of `accepted`.
+/// Whether any of `granted` is one of `accepted` (permission names ignore case).
 inline bool grants_any(const std::vector<std::string>& granted,
                        const std::vector<std::string_view>& accepted) {
   for (const auto& g : granted)
