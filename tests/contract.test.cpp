@@ -105,13 +105,11 @@ TEST_CASE("Contract: the json_writer writes strings byte for byte as nlohmann do
 TEST_CASE("Contract: the json_writer nests and separates like nlohmann's dump", "[contract]") {
   const json value = json::parse(R"({"a": [], "b": {}, "c": [1, -2, 3.5, true, false, null],
       "d": [{"x": [[], [{}], {"y": null}]}, "s", {"z": {"w": "\u00e9\n"}}], "e": 1e300})");
-  std::string text;
-  fakegraph::detail::json_writer w(text);
+  fakegraph::detail::json_writer w;
   w.json_value(value);
-  CHECK(text == value.dump());
+  CHECK(w.take() == value.dump());
 
-  std::string built;
-  fakegraph::detail::json_writer b(built);
+  fakegraph::detail::json_writer b;
   b.begin_array()
       .begin_object()
       .key("id")
@@ -131,6 +129,36 @@ TEST_CASE("Contract: the json_writer nests and separates like nlohmann's dump", 
       .end_array()
       .value("last")
       .end_array();
-  CHECK(built ==
+  CHECK(b.take() ==
         R"([{"id":"1","n":-7,"ok":true,"none":null,"maybe":null,"raw":{"k":[1]}},[],"last"])");
+
+  // take() leaves a writer that starts afresh: no comma carried over, no old text.
+  b.begin_array().value("again").end_array();
+  CHECK(b.take() == R"(["again"])");
+}
+
+TEST_CASE("Contract: the text buffer grows past its capacity and keeps every byte", "[contract]") {
+  fakegraph::detail::text_buffer t(4);
+  std::string expected;
+  for (int i = 0; i < 1000; ++i) {  // many growths from 4 bytes: nothing lost or moved wrongly
+    const std::string piece = std::to_string(i) + (i % 7 == 0 ? "\"\n" : ",");
+    fakegraph::detail::append_json_string(t, piece);
+    fakegraph::detail::append_json_string(expected, piece);
+  }
+  t += 'x';
+  expected += 'x';
+  CHECK(t.size() == expected.size());
+  t.resize(t.size() + 3, '=');  // as append_base64 pads
+  expected.append(3, '=');
+  t.resize(t.size() - 1);
+  expected.pop_back();
+  CHECK(t.take() == expected);
+  CHECK(t.size() == 0);
+  t.append("after");  // usable after take()
+  CHECK(t.take() == "after");
+
+  fakegraph::detail::json_writer w(1);
+  const std::string long_value(100000, 'a');
+  w.begin_object().key("v").value(long_value).end_object();
+  CHECK(w.take() == json{{"v", long_value}}.dump());
 }

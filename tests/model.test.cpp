@@ -22,10 +22,9 @@ json value_of(const json& j) { return j; }
 // The model writes JSON text through a json_writer; these read back what each writer wrote.
 template <class Write>
 json written(Write&& write) {
-  std::string text;
-  fd::json_writer w(text);
+  fd::json_writer w;
   write(w);
-  return json::parse(text);
+  return json::parse(w.take());
 }
 json chat_json(const fakegraph::chat& c, const fakegraph::chat_member* viewer,
                const fakegraph::user* organizer) {

@@ -546,10 +546,9 @@ TEST_CASE("stored messages carry their wire JSON, system events in both spelling
   for (const auto& m : launch.messages) {
     const json wire = json::parse(m.wire);
     const std::string type(fakegraph::identity_type_seen_from(m.data.from, m.data.from.tenant_id));
-    std::string expected;
-    fd::json_writer writer(expected);
+    fd::json_writer writer;
     fd::write_message(writer, m.data, launch.data.id, false, type);
-    CHECK(wire == json::parse(expected));
+    CHECK(wire == json::parse(writer.take()));
     CHECK(wire["chatId"] == launch.data.id);
     CHECK(wire["etag"] == std::to_string(m.data.last_modified));
   }

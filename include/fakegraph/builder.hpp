@@ -187,6 +187,7 @@ inline void add_member(world_state& w, const std::string& chat_id, chat_member m
     fail(o.area, "bad_roster", o.at("member"),
          "a oneOnOne chat has exactly 2 members; add a group chat instead");
   c.members.push_back(m);
+  w.chats[ci].member_users.push_back(w.user_position(m.user_id));
   c.last_updated = std::max(c.last_updated, now);
   index_chat(w, m.user_id, ci);
   index_member_history(w, ci, m);

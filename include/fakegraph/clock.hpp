@@ -5,6 +5,7 @@
 #include <atomic>       // std::atomic
 #include <chrono>       // std::chrono::system_clock, durations for advance()
 #include <cstdint>      // std::int64_t, std::uint64_t
+#include <cstring>      // std::memcpy
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -50,19 +51,26 @@ inline std::int64_t floor_div(std::int64_t a, std::int64_t b) noexcept {
   return a / b - ((a % b != 0) && ((a < 0) != (b < 0)));
 }
 
-/// Appends |v| in decimal, zero-padded to `width` digits (no allocation: times are written
-/// on every answer).
-inline void put_digits(std::string& out, std::int64_t v, int width) {
+/// Writes |v| in decimal at `at`, zero-padded to `width` digits; returns the end (no
+/// allocation: times are written on every answer).
+inline char* put_digits(char* at, std::int64_t v, int width) noexcept {
+  std::uint64_t u = v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
+  if (width == 2 && u < 100) {  // months, days, hours…: most of a time
+    at[0] = static_cast<char>('0' + u / 10);
+    at[1] = static_cast<char>('0' + u % 10);
+    return at + 2;
+  }
   char buf[24];
   char* end = buf + sizeof buf;
   char* p = end;
-  std::uint64_t u = v < 0 ? 0 - static_cast<std::uint64_t>(v) : static_cast<std::uint64_t>(v);
   do {
     *--p = static_cast<char>('0' + u % 10);
     u /= 10;
   } while (u != 0);
   while (end - p < width) *--p = '0';
-  out.append(p, static_cast<std::size_t>(end - p));
+  const auto n = static_cast<std::size_t>(end - p);
+  std::memcpy(at, p, n);
+  return at + n;
 }
 
 }  // namespace detail
@@ -138,24 +146,27 @@ inline std::optional<timestamp> parse_time(std::string_view s) {
 }
 
 /// Graph's wire format: UTC with `Z`, the fraction without trailing zeros, none when whole
-/// (`2020-12-04T23:10:28.51Z`, `0001-01-01T00:00:00Z`), appended to `out`.
-inline void append_time(std::string& out, timestamp t) {
+/// (`2020-12-04T23:10:28.51Z`, `0001-01-01T00:00:00Z`), appended to `out` (a std::string, or
+/// the text_buffer answers are written into).
+template <class Text>
+void append_time(Text& out, timestamp t) {
   const std::int64_t days = detail::floor_div(t, 86400000);
   std::int64_t rest = t - days * 86400000;
   const detail::civil c = detail::civil_from_days(days);
-  detail::put_digits(out, c.year, 4);
-  out += '-';
-  detail::put_digits(out, c.month, 2);
-  out += '-';
-  detail::put_digits(out, c.day, 2);
-  out += 'T';
-  detail::put_digits(out, rest / 3600000, 2);
+  char text[48];  // a 20-digit year at most, then 20 more
+  char* p = detail::put_digits(text, c.year, 4);
+  *p++ = '-';
+  p = detail::put_digits(p, c.month, 2);
+  *p++ = '-';
+  p = detail::put_digits(p, c.day, 2);
+  *p++ = 'T';
+  p = detail::put_digits(p, rest / 3600000, 2);
   rest %= 3600000;
-  out += ':';
-  detail::put_digits(out, rest / 60000, 2);
+  *p++ = ':';
+  p = detail::put_digits(p, rest / 60000, 2);
   rest %= 60000;
-  out += ':';
-  detail::put_digits(out, rest / 1000, 2);
+  *p++ = ':';
+  p = detail::put_digits(p, rest / 1000, 2);
   std::int64_t ms = rest % 1000;
   if (ms != 0) {
     int width = 3;  // no trailing zeros: .5, .25, .125
@@ -163,10 +174,11 @@ inline void append_time(std::string& out, timestamp t) {
       ms /= 10;
       --width;
     }
-    out += '.';
-    detail::put_digits(out, ms, width);
+    *p++ = '.';
+    p = detail::put_digits(p, ms, width);
   }
-  out += 'Z';
+  *p++ = 'Z';
+  out.append(text, static_cast<std::size_t>(p - text));
 }
 
 /// The same, as a string.

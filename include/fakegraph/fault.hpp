@@ -297,8 +297,7 @@ namespace detail {
 inline response throttled_response(const call_context& ctx, std::int64_t retry_after_ms,
                                    std::string_view code = "TooManyRequests",
                                    std::string_view message = "Please retry again later.") {
-  std::string body;
-  json_writer w(body);
+  json_writer w;
   w.begin_object()
       .key("error")
       .begin_object()
@@ -321,7 +320,7 @@ inline response throttled_response(const call_context& ctx, std::int64_t retry_a
       .value(message)
       .end_object()
       .end_object();
-  response r = make_response(ctx, 429, std::move(body));
+  response r = make_response(ctx, 429, w.take());
   r.headers.emplace_back("Retry-After", format_retry_after(retry_after_ms));
   return r;
 }

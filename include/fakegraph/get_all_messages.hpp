@@ -507,25 +507,23 @@ inline response get_all_messages(const endpoint_call& call) {
     prefetch(text.data());
     bytes += text.size() + 1;
   }
-  std::string body;
-  body.reserve(bytes);
-  body += R"({"@odata.context":)";
-  body +=
-      json_string(call.ctx.origin + "/" + call.ctx.version + "/$metadata#Collection(chatMessage)");
-  body += R"(,"@odata.count":)";
-  body += std::to_string(page.size());
-  if (more) {
-    const std::string token = encode_skiptoken(to_cursor(w, refs, page.back()), bound, call.secret);
-    body += R"(,"@odata.nextLink":)";
-    body += json_string(next_link(call.ctx, call.raw_path, call.params, token));
-  }
-  body += R"(,"value":[)";
-  for (std::size_t i = 0; i < page.size(); ++i) {
-    if (i) body += ',';
-    append_message_wire(body, w.message(refs[page[i]]), system_visible, target->tenant_id);
-  }
-  body += "]}";
-  return make_response(call.ctx, 200, std::move(body));
+  json_writer out(bytes);
+  out.begin_object()
+      .key("@odata.context")
+      .value(call.ctx.origin + "/" + call.ctx.version + "/$metadata#Collection(chatMessage)")
+      .key("@odata.count")
+      .value(static_cast<std::int64_t>(page.size()));
+  if (more)
+    out.key("@odata.nextLink")
+        .value(next_link(call.ctx, call.raw_path, call.params,
+                         encode_skiptoken(to_cursor(w, refs, page.back()), bound, call.secret)));
+  out.key("value").begin_array();
+  for (const std::size_t i : page)
+    out.raw_from([&](auto& text) {
+      append_message_wire(text, w.message(refs[i]), system_visible, target->tenant_id);
+    });
+  out.end_array().end_object();
+  return make_response(call.ctx, 200, out.take());
 }
 
 }  // namespace fakegraph::detail

@@ -145,8 +145,7 @@ inline response get_all_messages_delta(const endpoint_call& call) {
   }
 
   const bool system_visible = prefers(call.req, "include-unknown-enum-members");
-  std::string body;
-  json_writer w(body);
+  json_writer w;
   w.begin_object()
       .key("@odata.context")
       .value(call.ctx.origin + "/" + call.ctx.version +
@@ -164,7 +163,7 @@ inline response get_all_messages_delta(const endpoint_call& call) {
                   message_shape::delta_item);
   }
   w.end_array().end_object();
-  return make_response(call.ctx, 200, std::move(body));
+  return make_response(call.ctx, 200, w.take());
 }
 
 }  // namespace fakegraph::detail

@@ -31,8 +31,7 @@ inline response get_chat(const endpoint_call& call) {
   const chat_member* viewpoint =
       call.who.is_delegated() ? call.world.member_of(c, viewer->id) : nullptr;
   const user* organizer = c.meeting ? call.world.find_user(c.meeting->organizer_id) : nullptr;
-  std::string body;
-  json_writer w(body);
+  json_writer w;
   w.begin_object()
       .key("@odata.context")
       .value(call.ctx.origin + "/" + call.ctx.version + "/$metadata#chats" +
@@ -40,13 +39,11 @@ inline response get_chat(const endpoint_call& call) {
   write_chat_properties(w, c, viewpoint, organizer);
   if (expand.members) {
     w.key("members@odata.context").value(chat_context(call.ctx, c) + "/members");
-    w.key("members").begin_array();
-    for (const chat_member& m : c.members)
-      if (const user* u = call.world.find_user(m.user_id)) write_member(w, c, m, *u);
-    w.end_array();
+    w.key("members");
+    write_members(w, call.world, *found);
   }
   w.end_object();
-  return make_response(call.ctx, 200, std::move(body));
+  return make_response(call.ctx, 200, w.take());
 }
 
 }  // namespace fakegraph::detail

@@ -27,14 +27,17 @@ inline response get_chat_message(const endpoint_call& call) {
         call.ctx, 404, "NotFound",
         "Message '" + call.where.message_key + "' was not found in chat '" + c.id + "'.");
 
-  std::string body;
-  json_writer w(body);
-  w.begin_object().key("@odata.context").value(chat_context(call.ctx, c) + "/messages/$entity");
-  body += ',';
-  append_message_wire(body, found->messages[it->second],
-                      prefers(call.req, "include-unknown-enum-members"),
-                      viewer ? viewer->tenant_id : call.who.tenant_id, untyped_message_members);
-  return make_response(call.ctx, 200, std::move(body));
+  json_writer w;
+  // The stored text without its leading `{"@odata.type":…,` continues (and ends) the object.
+  w.begin_object()
+      .key("@odata.context")
+      .value(chat_context(call.ctx, c) + "/messages/$entity")
+      .raw_from([&](auto& out) {
+        append_message_wire(
+            out, found->messages[it->second], prefers(call.req, "include-unknown-enum-members"),
+            viewer ? viewer->tenant_id : call.who.tenant_id, untyped_message_members);
+      });
+  return make_response(call.ctx, 200, w.take());
 }
 
 }  // namespace fakegraph::detail

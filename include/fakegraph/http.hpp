@@ -213,8 +213,7 @@ inline response preflight_response(const call_context& ctx, std::string_view req
 /// on content.
 inline response graph_error(const call_context& ctx, int status, std::string_view code,
                             std::string_view message) {
-  std::string body;
-  json_writer w(body);
+  json_writer w;
   w.begin_object()
       .key("error")
       .begin_object()
@@ -233,7 +232,7 @@ inline response graph_error(const call_context& ctx, int status, std::string_vie
       .end_object()
       .end_object()
       .end_object();
-  response r = make_response(ctx, status, std::move(body));
+  response r = make_response(ctx, status, w.take());
   if (status == 401)
     r.headers.emplace_back(
         "WWW-Authenticate",

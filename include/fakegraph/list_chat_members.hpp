@@ -22,19 +22,16 @@ inline response list_chat_members(const endpoint_call& call) {
   const chat& c = found->data;
   std::string context = chat_context(call.ctx, c) + "/members";
   if (viewer) context.insert(context.find("#") + 1, "users('" + viewer->id + "')/");
-  std::string body;
-  json_writer w(body);
+  json_writer w;
   w.begin_object()
       .key("@odata.context")
       .value(context)
       .key("@odata.count")
       .value(static_cast<std::int64_t>(c.members.size()))
-      .key("value")
-      .begin_array();
-  for (const chat_member& m : c.members)
-    if (const user* u = call.world.find_user(m.user_id)) write_member(w, c, m, *u);
-  w.end_array().end_object();
-  return make_response(call.ctx, 200, std::move(body));
+      .key("value");
+  write_members(w, call.world, *found);
+  w.end_object();
+  return make_response(call.ctx, 200, w.take());
 }
 
 }  // namespace fakegraph::detail

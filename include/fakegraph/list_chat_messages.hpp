@@ -129,8 +129,7 @@ inline response list_chat_messages(const endpoint_call& call) {
 
   const bool system_visible = prefers(call.req, "include-unknown-enum-members");
   const std::string& reader_tenant = viewer ? viewer->tenant_id : call.who.tenant_id;
-  std::string body;
-  json_writer w(body);
+  json_writer w;
   w.begin_object()
       .key("@odata.context")
       .value(chat_context(call.ctx, c) + "/messages")
@@ -143,12 +142,13 @@ inline response list_chat_messages(const endpoint_call& call) {
             encode_skiptoken({{std::to_string(rows.back().key), rows.back().m->data.id}, as_of},
                              bound, call.secret)));
   w.key("value").begin_array();
-  for (std::size_t i = 0; i < rows.size(); ++i) {
-    body += i ? ",{" : "{";
-    append_message_wire(body, *rows[i].m, system_visible, reader_tenant, untyped_message_members);
-  }
-  body += "]}";
-  return make_response(call.ctx, 200, std::move(body));
+  for (const auto& row : rows)
+    w.raw_from([&](auto& out) {
+      out += '{';
+      append_message_wire(out, *row.m, system_visible, reader_tenant, untyped_message_members);
+    });
+  w.end_array().end_object();
+  return make_response(call.ctx, 200, w.take());
 }
 
 }  // namespace fakegraph::detail

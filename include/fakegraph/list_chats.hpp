@@ -369,9 +369,7 @@ inline response list_chats(const endpoint_call& call) {
       context += (i ? "," : "") + expand.order[i] + "()";
     context += ")";
   }
-  std::string body;
-  body.reserve(1024 + rows.size() * (expand.members ? 2560 : 640));
-  json_writer w(body);
+  json_writer w(1024 + rows.size() * (expand.members ? 2560 : 640));
   w.begin_object()
       .key("@odata.context")
       .value(context)
@@ -392,11 +390,8 @@ inline response list_chats(const endpoint_call& call) {
     const user* organizer = c.meeting ? call.world.find_user(c.meeting->organizer_id) : nullptr;
     begin_chat(w, c, viewer, organizer);
     if (expand.members) {
-      w.key("members").begin_array();
-      for (std::size_t m = 0; m < c.members.size() && m < members_per_chat; ++m)
-        if (const user* u = call.world.find_user(c.members[m].user_id))
-          write_member(w, c, c.members[m], *u);
-      w.end_array();
+      w.key("members");
+      write_members(w, call.world, *row.chat, members_per_chat);
     }
     if (expand.preview) {
       w.key("lastMessagePreview");
@@ -408,7 +403,7 @@ inline response list_chats(const endpoint_call& call) {
     w.end_object();
   }
   w.end_array().end_object();
-  return make_response(call.ctx, 200, std::move(body));
+  return make_response(call.ctx, 200, w.take());
 }
 
 }  // namespace fakegraph::detail

@@ -163,7 +163,7 @@ namespace detail {
 
 /// A time as Graph writes it, for json_writer::quoted (no copy, no escaping pass).
 inline auto time_text(timestamp t) {
-  return [t](std::string& out) { append_time(out, t); };
+  return [t](auto& out) { append_time(out, t); };
 }
 
 /// A time as Graph writes it, or null.
@@ -174,10 +174,15 @@ inline void write_time_or_null(json_writer& w, const std::optional<timestamp>& t
     w.null();
 }
 
-/// `https://teams.microsoft.com/l/chat/19%3A…%40thread.v2/0?tenantId=…` (§5 of the notes).
-inline std::string chat_web_url(const chat& c) {
-  return "https://teams.microsoft.com/l/chat/" + percent_encode(c.id) +
-         "/0?tenantId=" + c.tenant_id;
+/// `"https://teams.microsoft.com/l/chat/19%3A…%40thread.v2/0?tenantId=…"` (§5 of the notes), as
+/// the JSON string webUrl holds, written without building the URL first.
+template <class Text>
+void append_chat_web_url(Text& out, const chat& c) {
+  out += std::string_view("\"https://teams.microsoft.com/l/chat/");
+  append_percent_encoded(out, c.id);
+  out += std::string_view("/0?tenantId=");
+  append_json_chars(out, c.tenant_id);
+  out += '"';
 }
 
 /// How a chatMessage is written: as getAllMessages and the chat's own lists write it, or as
@@ -304,10 +309,14 @@ inline void write_preview(json_writer& w, const chat_message& m, std::string_vie
 }
 
 /// An opaque, base64-looking membership id, stable for a (chat, user) pair, for
-/// json_writer::quoted.
+/// json_writer::quoted. Pages write one per member: the joined text reuses one buffer per
+/// thread instead of allocating each time.
 inline auto membership_id_text(const chat& c, const std::string& user_id) {
-  return
-      [&c, &user_id](std::string& out) { append_base64(out, "1#" + c.id + "#" + user_id, false); };
+  return [&c, &user_id](auto& out) {
+    thread_local std::string joined;
+    joined.assign("1#").append(c.id).append(1, '#').append(user_id);
+    append_base64(out, joined, false);
+  };
 }
 
 /// The same, as a string.
@@ -317,8 +326,28 @@ inline std::string membership_id(const chat& c, const std::string& user_id) {
   return out;
 }
 
-/// aadUserConversationMember as `$expand=members` writes it.
-inline void write_member(json_writer& w, const chat& c, const chat_member& m, const user& u) {
+/// A user's part of an aadUserConversationMember item: the same in every chat, so the store
+/// writes it once per user. `text` holds `"displayName":…` (before the member's own
+/// visibleHistoryStartDateTime) and then, from `split` on, `"userId":…,"email":…,"tenantId":…`.
+struct member_user_text {
+  std::string text;
+  std::size_t split = 0;
+
+  explicit member_user_text(const user& u) {
+    json_writer w;
+    w.key("displayName").value(u.display_name);
+    text = w.take();
+    split = text.size();
+    w.key("userId").value(u.id).key("email").value(u.mail).key("tenantId").value(u.tenant_id);
+    text += w.take();
+  }
+  std::string_view name() const { return std::string_view(text).substr(0, split); }
+  std::string_view rest() const { return std::string_view(text).substr(split); }
+};
+
+/// aadUserConversationMember as `$expand=members` and List members write it.
+inline void write_member(json_writer& w, const chat& c, const chat_member& m,
+                         const member_user_text& u) {
   w.begin_object()
       .key("@odata.type")
       .value("#microsoft.graph.aadUserConversationMember")
@@ -328,17 +357,14 @@ inline void write_member(json_writer& w, const chat& c, const chat_member& m, co
       .begin_array();
   for (const auto& role : m.roles) w.value(role);
   w.end_array()
-      .key("displayName")
-      .value(u.display_name)
+      .raw(u.name())
       .key("visibleHistoryStartDateTime")
       .quoted(time_text(m.visible_history_start))
-      .key("userId")
-      .value(u.id)
-      .key("email")
-      .value(u.mail)
-      .key("tenantId")
-      .value(u.tenant_id)
+      .raw(u.rest())
       .end_object();
+}
+inline void write_member(json_writer& w, const chat& c, const chat_member& m, const user& u) {
+  write_member(w, c, m, member_user_text(u));
 }
 
 /// The chat resource's properties, into an object the caller opened and ends (so that a
@@ -356,7 +382,7 @@ inline void write_chat_properties(json_writer& w, const chat& c, const chat_memb
       .key("chatType")
       .value(to_string(c.type))
       .key("webUrl")
-      .value(chat_web_url(c))
+      .raw_from([&c](auto& out) { append_chat_web_url(out, c); })
       .key("tenantId")
       .value(c.tenant_id)
       .key("isHiddenForAllMembers")

@@ -3,6 +3,7 @@
 
 #include <algorithm>      // std::lower_bound, upper_bound, find, sort, max, all_of
 #include <cstdint>        // std::uint32_t, std::uint64_t
+#include <limits>         // std::numeric_limits
 #include <map>            // std::map
 #include <mutex>          // std::mutex, std::unique_lock, std::lock_guard
 #include <optional>       // std::optional
@@ -71,19 +72,21 @@ inline constexpr std::string_view other_tenant_identity = "federatedUser";
 inline constexpr std::size_t untyped_message_members =
     std::string_view(R"({"@odata.type":"#microsoft.graph.chatMessage",)").size();
 
-/// Writes a message's wire text, from byte `from` on, as a reader of `reader_tenant` sees it.
-inline void append_message_wire(std::string& out, const stored_message& m, bool system_visible,
-                                std::string_view reader_tenant, std::size_t from = 0) {
+/// Writes a message's wire text, from byte `from` on, as a reader of `reader_tenant` sees it,
+/// to `out` (a std::string or a json_writer's text_buffer).
+template <class Text>
+void append_message_wire(Text& out, const stored_message& m, bool system_visible,
+                         std::string_view reader_tenant, std::size_t from = 0) {
   const bool system = system_visible && !m.wire_system.empty();
-  const std::string& text = system ? m.wire_system : m.wire;
+  const std::string_view text = system ? m.wire_system : m.wire;
   const std::size_t at = system ? m.identity_at_system : m.identity_at;
   if (at == 0 || iequals(m.data.from.tenant_id, reader_tenant)) {
-    out.append(text, from, std::string::npos);
+    out.append(text.substr(from));
     return;
   }
-  out.append(text, from, at - from);
-  out += other_tenant_identity;
-  out.append(text, at + own_tenant_identity.size(), std::string::npos);
+  out.append(text.substr(from, at - from));
+  out.append(other_tenant_identity);
+  out.append(text.substr(at + own_tenant_identity.size()));
 }
 
 /// The wire text of a message for a reader of the sender's own tenant, and where its relative
@@ -92,19 +95,21 @@ inline std::pair<std::string, std::uint32_t> message_wire(const chat_message& m,
                                                           const std::string& chat_id,
                                                           bool system_visible) {
   const bool relative = m.from.type == message_sender::kind::user && m.from.identity_type.empty();
-  std::string text;
-  json_writer w(text);
+  json_writer w;
   std::size_t at = 0;
   write_message(w, m, chat_id, system_visible,
                 relative ? own_tenant_identity : std::string_view(m.from.identity_type),
                 relative ? &at : nullptr);
-  return {std::move(text), static_cast<std::uint32_t>(at)};
+  return {w.take(), static_cast<std::uint32_t>(at)};
 }
 
 /// A chat, its messages in insertion order, and the running newest message (preview).
 struct stored_chat {
   chat data;
   std::uint64_t seq = 0;
+  // member_users[i]: where data.members[i]'s user is in world_state::users, so that pages
+  // write members without a lookup each.
+  std::vector<std::uint32_t> member_users;
   std::vector<stored_message> messages;
   // latest[i]: index of the newest message (createdDateTime, then id) among messages[0..i].
   std::vector<std::uint32_t> latest;
@@ -136,6 +141,7 @@ struct world_state {
   fakegraph::settings settings;
   std::vector<tenant> tenants;
   std::vector<user> users;
+  std::vector<member_user_text> member_texts;  // [i]: users[i]'s part of every member item
   std::vector<application> applications;
   std::vector<stored_chat> chats;
   std::unordered_map<std::string, token> tokens;
@@ -181,6 +187,10 @@ struct world_state {
   const stored_chat* find_chat(std::string_view id) const {
     auto it = chat_index.find(std::string(id));
     return it == chat_index.end() ? nullptr : &chats[it->second];
+  }
+  /// Where a (known) user is in `users`.
+  std::uint32_t user_position(std::string_view id_or_upn) const {
+    return static_cast<std::uint32_t>(find_user(id_or_upn) - users.data());
   }
   const chat_member* member_of(const chat& c, std::string_view user_id) const {
     for (const auto& m : c.members)
@@ -357,6 +367,7 @@ inline void add_user(world_state& w, user u, const origin& o) {
     u.display_name = u.user_principal_name.substr(0, u.user_principal_name.find('@'));
   w.user_index.emplace(to_lower(u.id), w.users.size());
   w.upn_index.emplace(to_lower(u.user_principal_name), w.users.size());
+  w.member_texts.emplace_back(u);
   w.users.push_back(std::move(u));
 }
 
@@ -521,11 +532,21 @@ inline std::uint32_t add_chat(world_state& w, chat c, const origin& o) {
   const auto index = static_cast<std::uint32_t>(w.chats.size());
   stored_chat sc;
   sc.seq = w.next_seq++;
+  for (const auto& m : c.members) sc.member_users.push_back(w.user_position(m.user_id));
   sc.data = std::move(c);
   w.chat_index.emplace(sc.data.id, index);
   w.chats.push_back(std::move(sc));
   for (const auto& m : w.chats.back().data.members) index_chat(w, m.user_id, index);
   return index;
+}
+
+/// A chat's members as aadUserConversationMember items, the first `limit` of them.
+inline void write_members(json_writer& w, const world_state& world, const stored_chat& c,
+                          std::size_t limit = std::numeric_limits<std::size_t>::max()) {
+  w.begin_array();
+  for (std::size_t i = 0; i < c.data.members.size() && i < limit; ++i)
+    write_member(w, c.data, c.data.members[i], world.member_texts[c.member_users[i]]);
+  w.end_array();
 }
 
 /// A user, by id or UPN, who is a member of chat `c`; refused as unknown_user or not_a_member

@@ -77,24 +77,32 @@ inline std::optional<std::string> percent_decode(std::string_view s, bool plus_i
   return out;
 }
 
-/// Encodes everything but RFC 3986 unreserved characters and the `keep` set.
-inline std::string percent_encode(std::string_view s, std::string_view keep = {}) {
+/// Appends `s` with everything but RFC 3986 unreserved characters and the `keep` set
+/// percent-encoded, to `out` (a std::string or a json_writer's text_buffer).
+template <class Text>
+void append_percent_encoded(Text& out, std::string_view s, std::string_view keep = {}) {
   static constexpr char digits[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(s.size());
-  for (const char c : s) {
+  std::size_t run = 0;  // start of the characters not yet copied (runs are copied whole)
+  for (std::size_t i = 0; i < s.size(); ++i) {
+    const char c = s[i];
     const bool unreserved = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
                             (c >= '0' && c <= '9') || c == '-' || c == '.' || c == '_' ||
                             c == '~' || keep.find(c) != std::string_view::npos;
-    if (unreserved) {
-      out.push_back(c);
-    } else {
-      const auto b = static_cast<unsigned char>(c);
-      out.push_back('%');
-      out.push_back(digits[b >> 4]);
-      out.push_back(digits[b & 15]);
-    }
+    if (unreserved) continue;
+    out.append(s.data() + run, i - run);
+    const auto b = static_cast<unsigned char>(c);
+    const char escaped[3] = {'%', digits[b >> 4], digits[b & 15]};
+    out.append(escaped, 3);
+    run = i + 1;
   }
+  out.append(s.data() + run, s.size() - run);
+}
+
+/// The same, as a string.
+inline std::string percent_encode(std::string_view s, std::string_view keep = {}) {
+  std::string out;
+  out.reserve(s.size());
+  append_percent_encoded(out, s, keep);
   return out;
 }
 
@@ -104,7 +112,8 @@ inline constexpr char base64_url_alphabet[] =
     "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
 /// Appends the Base64 of `in`; `url` selects the URL-safe alphabet without padding.
-inline void append_base64(std::string& out, std::string_view in, bool url) {
+template <class Text>
+void append_base64(Text& out, std::string_view in, bool url) {
   const char* alphabet = url ? base64_url_alphabet : base64_std_alphabet;
   const std::size_t whole = in.size() / 3;
   const std::size_t rest = in.size() % 3;
