@@ -297,6 +297,7 @@ namespace detail {
 inline response throttled_response(const call_context& ctx, std::int64_t retry_after_ms,
                                    std::string_view code = "TooManyRequests",
                                    std::string_view message = "Please retry again later.") {
+  if (ctx.error_written) *ctx.error_written = {std::string(code), valid_utf8(message)};
   json_writer w;
   w.begin_object()
       .key("error")

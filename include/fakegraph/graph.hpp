@@ -511,129 +511,161 @@ class graph {
     }
   }
 
+  // What the stages of one request hand each other.
+  struct call_state {
+    std::uint64_t n = 0;  // the request's number in this graph (its ids derive from it)
+    std::uint64_t secret = 0;
+    detail::call_context ctx;
+    detail::error_text error;  // the Graph error the answer gives, as it was written
+    detail::prepared_request p;
+    const request* req = nullptr;  // the request served: `in`, or the page an empty link stands for
+    request followed;
+    detail::fault_decision decision;
+    bool answered_by_fault = false;  // a rule or the throttling model answered
+    bool throttled = false;
+    bool early_retry = false;
+    response answer;
+  };
+
+  // The stages, in the order docs/adding-an-endpoint.md and design.md §1 give.
   static response dispatch(detail::graph_core& core, const request& in) {
+    call_state s;
+    s.n = core.requests.fetch_add(1) + 1;
+    s.ctx.error_written = &s.error;
+    {
+      const store::reader world = core.db.read();
+      prepare_call(core, *world, in, s);
+      apply_faults(core, *world, in, s);
+      if (!s.answered_by_fault)
+        s.answer = s.p.refusal ? *s.p.refusal : serve(core, *world, s.ctx, *s.req, s.p, s.secret);
+      if (s.decision.empty_page && !s.answered_by_fault) replace_by_empty_page(core, s);
+    }
+    wait_for_delay(core, s.decision.delay);
+    record(core, in, s);
+    return std::move(s.answer);
+  }
+
+  // Prepare: the call's ids and clock, the empty link a request may follow, the router and
+  // the token (prepare() refuses what no endpoint should see), the origin links are made with.
+  static void prepare_call(detail::graph_core& core, const detail::world_state& world,
+                           const request& in, call_state& s) {
     using namespace detail;
-    const std::uint64_t n = core.requests.fetch_add(1) + 1;
-    call_context ctx;
+    call_context& ctx = s.ctx;
     ctx.now = core.clock.now();
     ctx.version = "v1.0";
     ctx.client_request_id = header_text(in.header("client-request-id"));
+    const std::uint64_t seed = world.settings.id_seed;
+    ctx.request_id =
+        make_guid(splitmix64(seed ^ (s.n * 0x9E3779B97F4A7C15ull)), splitmix64(s.n + seed * 31));
+    if (ctx.client_request_id.empty()) ctx.client_request_id = ctx.request_id;
+    s.secret = splitmix64(seed ^ 0xF4CE6A9Full);
 
-    response r;
-    prepared_request p;
-    fault_decision decision;
-    bool answered_by_fault = false;
-    bool throttled = false;
-    bool early_retry = false;
+    // A link an empty page handed out stands for the real page it replaced.
+    s.req = &in;
+    if (!core.empty_links.empty()) {
+      const auto params = parse_query(split_url(in.url).query);
+      if (params)
+        for (const auto& q : *params)
+          if (iequals(q.name, "$skiptoken"))
+            if (auto real = core.empty_links.find(q.value)) {
+              s.followed = in;
+              s.followed.url = std::move(*real);
+              s.req = &s.followed;
+            }
+    }
+
+    s.p = prepare(world, *s.req, ctx);
+    const url_parts url = split_url(s.req->url);
+    const std::string host = url.host.empty() ? s.req->header("Host") : url.host;
+    ctx.origin = !url.scheme.empty() && !url.host.empty() ? url.scheme + "://" + url.host
+                 : !host.empty()                          ? "https://" + host
+                                                          : world.settings.base_url;
+  }
+
+  // Faults and throttling: scripted rules first, then the throttling model. Either may answer
+  // instead of the endpoint.
+  static void apply_faults(detail::graph_core& core, const detail::world_state& world,
+                           const request& in, call_state& s) {
+    using namespace detail;
+    const endpoint route = s.p.where.kind;
+    s.decision = core.faults.decide(
+        {route, in.method, in.url, s.p.bearer, s.p.who ? &*s.p.who : nullptr, s.req != &in}, world);
+    if (s.decision.answer) {
+      s.answer = fault_response(*s.decision.answer, s.ctx);
+      s.answered_by_fault = true;
+      return;
+    }
+    if (s.p.refusal || !s.p.who) return;
+    std::string target;
+    if (s.p.where.me || s.p.where.all_chats)
+      target = s.p.who->id;
+    else if (const user* u = world.find_user(s.p.where.user_key))
+      target = u->id;
+    const std::optional<throttle_hit> hit =
+        core.throttling.admit(find_endpoint(route)->throttling, *s.p.who, target, s.ctx.now);
+    if (!hit) return;
+    s.answer = throttled_response(s.ctx, hit->retry_after_ms);
+    s.answered_by_fault = s.throttled = true;
+    s.early_retry = hit->early;
+    s.decision.labels.push_back("throttled: " + hit->limit);
+    if (hit->early) s.decision.labels.push_back("early retry");
+  }
+
+  // An empty_page rule: the page's items go, and its nextLink stands for the real page.
+  static void replace_by_empty_page(detail::graph_core& core, call_state& s) {
+    const std::string link = detail::next_link(s.ctx, s.p.url.path, s.p.params,
+                                               core.empty_links.add(s.req->url, s.secret));
+    if (auto empty = detail::empty_page_for(s.answer, s.ctx, link)) s.answer = std::move(*empty);
+  }
+
+  // Latency a rule injected, waited out by the graph's on_delay hook, outside the world lock.
+  static void wait_for_delay(detail::graph_core& core, std::chrono::milliseconds delay) {
+    if (delay.count() <= 0) return;
+    std::function<void(std::chrono::milliseconds)> wait;
     {
-      const store::reader world = core.db.read();
-      const std::uint64_t seed = world->settings.id_seed;
-      ctx.request_id =
-          make_guid(splitmix64(seed ^ (n * 0x9E3779B97F4A7C15ull)), splitmix64(n + seed * 31));
-      if (ctx.client_request_id.empty()) ctx.client_request_id = ctx.request_id;
-      const std::uint64_t secret = splitmix64(seed ^ 0xF4CE6A9Full);
-
-      // A link an empty page handed out stands for the real page it replaced.
-      const request* req = &in;
-      request followed;
-      if (!core.empty_links.empty()) {
-        const auto params = parse_query(split_url(in.url).query);
-        if (params)
-          for (const auto& q : *params)
-            if (iequals(q.name, "$skiptoken"))
-              if (auto real = core.empty_links.find(q.value)) {
-                followed = in;
-                followed.url = std::move(*real);
-                req = &followed;
-              }
-      }
-
-      p = prepare(*world, *req, ctx);
-      const url_parts url = split_url(req->url);
-      const std::string host = url.host.empty() ? req->header("Host") : url.host;
-      ctx.origin = !url.scheme.empty() && !url.host.empty() ? url.scheme + "://" + url.host
-                   : !host.empty()                          ? "https://" + host
-                                                            : world->settings.base_url;
-
-      // Faults: scripted rules first, then the throttling model.
-      const endpoint route = p.where.kind;
-      decision = core.faults.decide(
-          {route, in.method, in.url, p.bearer, p.who ? &*p.who : nullptr, req != &in}, *world);
-      std::optional<throttle_hit> hit;
-      if (decision.answer) {
-        r = fault_response(*decision.answer, ctx);
-        answered_by_fault = true;
-      } else if (!p.refusal && p.who) {
-        std::string target;
-        if (p.where.me || p.where.all_chats)
-          target = p.who->id;
-        else if (const user* u = world->find_user(p.where.user_key))
-          target = u->id;
-        hit = core.throttling.admit(find_endpoint(route)->throttling, *p.who, target, ctx.now);
-      }
-      if (hit) {
-        r = throttled_response(ctx, hit->retry_after_ms);
-        answered_by_fault = throttled = true;
-        early_retry = hit->early;
-        decision.labels.push_back("throttled: " + hit->limit);
-        if (hit->early) decision.labels.push_back("early retry");
-      } else if (!answered_by_fault) {
-        r = p.refusal ? *p.refusal : serve(core, *world, ctx, *req, p, secret);
-      }
-      if (decision.empty_page && !answered_by_fault) {
-        const std::string link =
-            next_link(ctx, p.url.path, p.params, core.empty_links.add(req->url, secret));
-        if (auto empty = empty_page_for(r, ctx, link)) r = std::move(*empty);
-      }
+      std::lock_guard<std::mutex> lock(core.delay_mutex);
+      wait = core.on_delay;
     }
+    if (wait) wait(delay);
+  }
 
-    if (decision.delay.count() > 0) {
-      std::function<void(std::chrono::milliseconds)> wait;
-      {
-        std::lock_guard<std::mutex> lock(core.delay_mutex);
-        wait = core.on_delay;
-      }
-      if (wait) wait(decision.delay);
-    }
-
-    const endpoint route = p.where.kind;
+  // Record: coverage, and the journal when it is on. Error codes and messages come from what
+  // graph_error wrote (s.error), not from parsing the answer back.
+  static void record(detail::graph_core& core, const request& in, call_state& s) {
+    using namespace detail;
+    const endpoint route = s.p.where.kind;
     coverage_event event;
     event.route = route;
-    event.shape = route_shape(in, p);
-    event.options = option_names(p.params);
-    event.who = p.who ? &*p.who : nullptr;
-    event.answered_by_fault = answered_by_fault;
-    event.status = r.status;
-    if (r.status >= 400) {
-      const nlohmann::json body = nlohmann::json::parse(r.body, nullptr, false);
-      if (body.is_object() && body.contains("error") && body["error"].is_object()) {
-        event.code = body["error"].value("code", "");
-        event.message = body["error"].value("message", "");
-      }
+    event.shape = route_shape(in, s.p);
+    event.options = option_names(s.p.params);
+    event.who = s.p.who ? &*s.p.who : nullptr;
+    event.answered_by_fault = s.answered_by_fault;
+    event.status = s.answer.status;
+    if (s.answer.status >= 400) {
+      event.code = s.error.code;
+      event.message = s.error.message;
     }
-    event.faults = decision.labels;
+    event.faults = s.decision.labels;
     core.coverage.record(event);
 
-    if (core.journal.enabled()) {  // copying the answer costs; benchmarks switch it off
-      journal_entry e;
-      e.sequence = n;
-      e.time = ctx.now;
-      e.method = in.method;
-      e.url = in.url;
-      e.request_headers = in.headers;
-      e.request_body = in.body;
-      e.route = route;
-      e.who = std::move(p.who);
-      e.status = r.status;
-      e.response_headers = r.headers;
-      e.response_body = r.body;
-      for (const auto& label : decision.labels) e.fault += (e.fault.empty() ? "" : "; ") + label;
-      e.throttled = throttled;
-      e.early_retry = early_retry;
-      e.delay = decision.delay;
-      core.journal.record(std::move(e));
-    }
-    return r;
+    if (!core.journal.enabled()) return;  // copying the answer costs; benchmarks switch it off
+    journal_entry e;
+    e.sequence = s.n;
+    e.time = s.ctx.now;
+    e.method = in.method;
+    e.url = in.url;
+    e.request_headers = in.headers;
+    e.request_body = in.body;
+    e.route = route;
+    e.who = std::move(s.p.who);
+    e.status = s.answer.status;
+    e.response_headers = s.answer.headers;
+    e.response_body = s.answer.body;
+    for (const auto& label : s.decision.labels) e.fault += (e.fault.empty() ? "" : "; ") + label;
+    e.throttled = s.throttled;
+    e.early_retry = s.early_retry;
+    e.delay = s.decision.delay;
+    core.journal.record(std::move(e));
   }
 
   static response serve(detail::graph_core& core, const detail::world_state& world,

@@ -132,12 +132,21 @@ inline std::string build_query(const std::vector<query_param>& params) {
 }
 
 /// What every answer to one request shares: its ids, its time and where its links point.
+/// The Graph error an answer gives (`error.code`, `error.message`), kept as it is written.
+struct error_text {
+  std::string code;
+  std::string message;  // valid UTF-8, as the body carries it
+};
+
 struct call_context {
   std::string request_id;
   std::string client_request_id;
   timestamp now = 0;
   std::string origin;   // "https://graph.microsoft.com": scheme and host for links
   std::string version;  // "v1.0" or "beta", as the request spelled it
+  // Where graph_error and throttled_response note the error they write (the graph's record
+  // stage reads it instead of parsing the answer back); null when nothing records it.
+  error_text* error_written = nullptr;
 };
 
 /// RFC 7231 date for the `Date` header.
@@ -213,6 +222,7 @@ inline response preflight_response(const call_context& ctx, std::string_view req
 /// on content.
 inline response graph_error(const call_context& ctx, int status, std::string_view code,
                             std::string_view message) {
+  if (ctx.error_written) *ctx.error_written = {std::string(code), valid_utf8(message)};
   json_writer w;
   w.begin_object()
       .key("error")
