@@ -5,10 +5,11 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <set>     // std::set
-#include <string>  // std::string
-#include <thread>  // std::thread
-#include <vector>  // std::vector
+#include <cstdint>  // std::uint64_t
+#include <set>      // std::set
+#include <string>   // std::string
+#include <thread>   // std::thread
+#include <vector>   // std::vector
 
 #include "support/fixtures.hpp"
 #include "support/walk.hpp"
@@ -155,6 +156,49 @@ TEST_CASE("Journal: bounded by entries and by body bytes, can be switched off", 
   j.set_enabled(true);
   get(g, "/v1.0/me/chats", "adele-read");
   CHECK(j.last()->sequence == 14);
+}
+
+TEST_CASE("Journal: each kept entry keeps its own bodies while older ones are dropped",
+          "[journal]") {
+  // Bodies live in one buffer that drops the oldest and is compacted now and then: every
+  // entry kept must still read its own bytes, and the kept bytes stay within the budget.
+  fakegraph::journal j;
+  constexpr std::size_t budget = 100;
+  j.set_capacity(1000, budget);
+  const auto body = [](std::uint64_t i, char side) {
+    return std::string(1, side) + std::to_string(i) + std::string(5 + i % 3, '.');
+  };
+  constexpr std::uint64_t n = 300;
+  for (std::uint64_t i = 0; i < n; ++i) {
+    fakegraph::journal_entry e;
+    e.sequence = i;
+    j.record(e, body(i, 'q'), body(i, 'a'));
+    const auto kept = j.entries();
+    REQUIRE_FALSE(kept.empty());
+    CHECK(kept.back().sequence == i);
+    std::size_t bytes = 0;
+    for (const auto& k : kept) {
+      CHECK(k.request_body == body(k.sequence, 'q'));
+      CHECK(k.response_body == body(k.sequence, 'a'));
+      bytes += k.request_body.size() + k.response_body.size();
+    }
+    CHECK(bytes <= budget);
+    CHECK(j.dropped() + j.size() == i + 1);
+  }
+  CHECK(j.count(0) == j.size());  // status 0: every entry recorded here
+  CHECK(j.count([](const fakegraph::journal_entry& e) { return e.response_body[0] == 'a'; }) ==
+        j.size());
+
+  fakegraph::journal_entry whole;  // an entry that holds its bodies
+  whole.sequence = n;
+  whole.response_body = "whole";
+  j.record(whole);
+  CHECK(j.last()->response_body == "whole");
+  CHECK(j.last()->request_body.empty());
+  j.clear();
+  CHECK(j.size() == 0);
+  j.record(whole);
+  CHECK(j.entries().front().response_body == "whole");
 }
 
 TEST_CASE("Journal: concurrent callers each get one whole entry",

@@ -655,17 +655,15 @@ class graph {
     e.method = in.method;
     e.url = in.url;
     e.request_headers = in.headers;
-    e.request_body = in.body;
     e.route = route;
     e.who = std::move(s.p.who);
     e.status = s.answer.status;
     e.response_headers = s.answer.headers;
-    e.response_body = s.answer.body;
     for (const auto& label : s.decision.labels) e.fault += (e.fault.empty() ? "" : "; ") + label;
     e.throttled = s.throttled;
     e.early_retry = s.early_retry;
     e.delay = s.decision.delay;
-    core.journal.record(std::move(e));
+    core.journal.record(std::move(e), in.body, s.answer.body);
   }
 
   static response serve(detail::graph_core& core, const detail::world_state& world,

@@ -131,13 +131,13 @@ inline std::string build_query(const std::vector<query_param>& params) {
   return out;
 }
 
-/// What every answer to one request shares: its ids, its time and where its links point.
 /// The Graph error an answer gives (`error.code`, `error.message`), kept as it is written.
 struct error_text {
   std::string code;
   std::string message;  // valid UTF-8, as the body carries it
 };
 
+/// What every answer to one request shares: its ids, its time and where its links point.
 struct call_context {
   std::string request_id;
   std::string client_request_id;

@@ -100,6 +100,10 @@ struct next_link_check {
 /// `body_budget()` bytes, the oldest entries are dropped (`dropped()` counts them).
 /// Thread-safe: the graph records from every calling thread while a test reads; each
 /// query returns copies.
+///
+/// The bodies are kept apart from the entries, in one buffer of their own, oldest first: a
+/// server recording on many threads would otherwise leave a copy of each answer in the
+/// allocator's arena of the thread that made it, holding far more memory than the budget.
 class journal {
  public:
   static constexpr std::size_t default_capacity = 10000;
@@ -111,8 +115,7 @@ class journal {
 
   /// Every kept entry, oldest first.
   std::vector<journal_entry> entries() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return {entries_.begin(), entries_.end()};
+    return filter([](const journal_entry&) { return true; });
   }
 
   /// The kept entries for one endpoint, oldest first.
@@ -124,8 +127,10 @@ class journal {
   std::vector<journal_entry> filter(const std::function<bool(const journal_entry&)>& pred) const {
     std::lock_guard<std::mutex> lock(mutex_);
     std::vector<journal_entry> out;
-    for (const auto& x : entries_)
-      if (pred(x)) out.push_back(x);
+    for (const auto& k : entries_) {
+      journal_entry x = whole(k);
+      if (pred(x)) out.push_back(std::move(x));
+    }
     return out;
   }
 
@@ -134,16 +139,22 @@ class journal {
     return entries_.size();
   }
   std::size_t count(endpoint e) const {
-    return count([e](const journal_entry& x) { return x.route == e; });
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t n = 0;
+    for (const auto& k : entries_) n += k.entry.route == e;
+    return n;
   }
   std::size_t count(int status) const {
-    return count([status](const journal_entry& x) { return x.status == status; });
+    std::lock_guard<std::mutex> lock(mutex_);
+    std::size_t n = 0;
+    for (const auto& k : entries_) n += k.entry.status == status;
+    return n;
   }
   std::size_t count(const std::function<bool(const journal_entry&)>& pred) const {
     std::lock_guard<std::mutex> lock(mutex_);
     std::size_t n = 0;
-    for (const auto& x : entries_)
-      if (pred(x)) ++n;
+    for (const auto& k : entries_)
+      if (pred(whole(k))) ++n;
     return n;
   }
 
@@ -151,7 +162,7 @@ class journal {
   std::optional<journal_entry> last() const {
     std::lock_guard<std::mutex> lock(mutex_);
     if (entries_.empty()) return std::nullopt;
-    return entries_.back();
+    return whole(entries_.back());
   }
 
   /// How many entries were dropped to stay within the bounds.
@@ -163,6 +174,9 @@ class journal {
   void clear() {
     std::lock_guard<std::mutex> lock(mutex_);
     entries_.clear();
+    bodies_.clear();
+    bodies_start_ += dead_ + body_bytes_;
+    dead_ = 0;
     body_bytes_ = 0;
     dropped_ = 0;
   }
@@ -218,13 +232,25 @@ class journal {
     return out;
   }
 
-  /// Called by the graph for every request it answers.
-  void record(journal_entry e) {
+  /// Called by the graph for every request it answers, with the bodies apart (copied into
+  /// the journal's body buffer; `e`'s own bodies are not read).
+  void record(journal_entry e, std::string_view request_body, std::string_view response_body) {
     std::lock_guard<std::mutex> lock(mutex_);
     if (!enabled_) return;
-    body_bytes_ += e.response_body.size() + e.request_body.size();
-    entries_.push_back(std::move(e));
+    e.request_body.clear();
+    e.response_body.clear();
+    kept k{std::move(e), bodies_start_ + dead_ + body_bytes_, request_body.size(),
+           response_body.size()};
+    bodies_.append(request_body).append(response_body);
+    body_bytes_ += request_body.size() + response_body.size();
+    entries_.push_back(std::move(k));
     trim();
+  }
+  /// The same, for an entry that holds its bodies.
+  void record(journal_entry e) {
+    const std::string request_body = std::move(e.request_body);
+    const std::string response_body = std::move(e.response_body);
+    record(std::move(e), request_body, response_body);
   }
 
  private:
@@ -233,16 +259,45 @@ class journal {
     return p.query.empty() ? p.path : p.path + "?" + p.query;
   }
 
+  // An entry as kept: without its bodies, which are `bodies_` bytes from stream position
+  // `body_at` on (the request's, then the response's).
+  struct kept {
+    journal_entry entry;
+    std::uint64_t body_at = 0;
+    std::size_t request_size = 0;
+    std::size_t response_size = 0;
+  };
+
+  journal_entry whole(const kept& k) const {
+    journal_entry e = k.entry;
+    const std::size_t at = static_cast<std::size_t>(k.body_at - bodies_start_);
+    e.request_body.assign(bodies_, at, k.request_size);
+    e.response_body.assign(bodies_, at + k.request_size, k.response_size);
+    return e;
+  }
+
   void trim() {
     while (!entries_.empty() && (entries_.size() > capacity_ || body_bytes_ > body_budget_)) {
-      body_bytes_ -= entries_.front().response_body.size() + entries_.front().request_body.size();
+      const std::size_t freed = entries_.front().request_size + entries_.front().response_size;
+      body_bytes_ -= freed;
+      dead_ += freed;
       entries_.pop_front();
       ++dropped_;
+    }
+    // The dropped bodies lead the buffer; they go once they are half of it, so each byte is
+    // moved at most once on average and the buffer stays within twice the budget.
+    if (dead_ > body_bytes_) {
+      bodies_.erase(0, dead_);
+      bodies_start_ += dead_;
+      dead_ = 0;
     }
   }
 
   mutable std::mutex mutex_;
-  std::deque<journal_entry> entries_;
+  std::deque<kept> entries_;
+  std::string bodies_;  // the kept entries' bodies, oldest first, after `dead_` dropped bytes
+  std::uint64_t bodies_start_ = 0;  // the stream position of bodies_[0]
+  std::size_t dead_ = 0;
   std::size_t capacity_ = default_capacity;
   std::size_t body_budget_ = default_body_budget;
   std::size_t body_bytes_ = 0;

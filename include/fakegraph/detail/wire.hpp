@@ -197,10 +197,10 @@ std::string wire_text(const Json& j) {
   return j.dump(-1, ' ', false, Json::error_handler_t::replace);
 }
 
-/// A growing text whose appends are inlined. std::string's appends are calls into the
-/// standard library, and a page of answers is thousands of small appends: this halves what
-/// writing one costs. It offers the part of std::string's interface that the appenders
-/// (append_json_string, append_time, append_base64) use, so they write to either.
+/// A growing text whose appends are inlined: std::string's are calls into the standard
+/// library, and a page of answers is thousands of small appends. It offers the part of
+/// std::string's interface that the appenders (append_json_string, append_time,
+/// append_base64, append_percent_encoded…) use, so they write to either.
 class text_buffer {
  public:
   explicit text_buffer(std::size_t capacity = 256) { reserve_room(capacity); }
