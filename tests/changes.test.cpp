@@ -397,7 +397,7 @@ const fakegraph::timestamp at_now = fakegraph::utc("2026-11-01T12:00:00Z");
 std::string fingerprint(const fd::world_state& w) {
   std::string out = std::to_string(w.next_seq) + "|" + std::to_string(w.max_modify_lag) + "|";
   for (const auto& sc : w.chats)
-    for (const auto& sm : sc.messages) {
+    for (const auto& sm : sc.messages()) {
       out += fd::message_wire(sm.data, sc.data.id, true).first + sm.wire + sm.wire_system;
       out += "|" + std::to_string(sm.changed) + "|" + std::to_string(sm.earlier_modified.size());
     }
@@ -466,6 +466,34 @@ TEST_CASE("Changes: each change gets a seq and an entry in the log of every memb
     CHECK(log.back().ref.message == ref.message);
   }
   CHECK(w.user_changes(id_lee).size() == lee_log);  // Lee does not see m1
+}
+
+TEST_CASE("Changes: copies of a world share a chat's messages until one of them changes it",
+          "[changes][copies]") {
+  // reset()'s seed, snapshots and a fragment's trial world are such copies: sharing keeps a
+  // seed from being held twice, and a change to one copy must not show in another.
+  fd::world_state w = changes_world();
+  const fd::world_state seed = w;
+  const std::string before = fingerprint(seed);
+  REQUIRE(&w.chats[0].messages() == &seed.chats[0].messages());
+
+  SECTION("an edit") { fd::edit_message(w, world_chat, "m1", "final", "text", at_now, here); }
+  SECTION("a deletion") { fd::delete_message(w, world_chat, "m1", at_now, here); }
+  SECTION("a reaction") { fd::add_reaction(w, world_chat, "m1", megan, "like", at_now, here); }
+  fakegraph::chat_message added;
+  added.from.type = fakegraph::message_sender::kind::user;
+  added.from.id = adele;
+  added.created = at_now;
+  SECTION("a new message") { fd::add_message(w, world_chat, added, here); }
+  CHECK(&w.chats[0].messages() != &seed.chats[0].messages());
+  CHECK(fingerprint(seed) == before);
+  CHECK(fingerprint(w) != before);
+
+  // The changed copy owns its messages now: a second change copies nothing more.
+  const auto* owned = &w.chats[0].messages();
+  added.created = at_now + 1;
+  fd::add_message(w, world_chat, added, here);
+  CHECK(&w.chats[0].messages() == owned);
 }
 
 TEST_CASE("Changes: a refused change names its fault and changes nothing", "[changes][refusals]") {

@@ -420,13 +420,13 @@ class graph {
         const auto it = w.chat_index.find(chat_id);
         if (it != w.chat_index.end()) {
           const detail::stored_chat& sc = w.chats[it->second];
-          if (!sc.messages.empty())
-            m.created = std::max(m.created, sc.messages[sc.latest.back()].data.created + 1);
+          if (!sc.messages().empty())
+            m.created = std::max(m.created, sc.messages()[sc.latest().back()].data.created + 1);
         }
       }
       const detail::message_ref ref =
           detail::add_message(w, chat_id, std::move(m), {"world", "add_message"});
-      return w.chats[ref.chat].messages[ref.message].data.id;
+      return w.message(ref).data.id;
     });
   }
 

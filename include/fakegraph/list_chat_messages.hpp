@@ -109,7 +109,7 @@ inline response list_chat_messages(const endpoint_call& call) {
   };
   const chat_member* member = viewer ? call.world.member_of(c, viewer->id) : nullptr;
   std::vector<row> rows;
-  for (const stored_message& m : found->messages) {
+  for (const stored_message& m : found->messages()) {
     if (m.seq > as_of || (member && !sees(*member, m.data))) continue;
     const timestamp key =
         order == chat_message_order::created ? m.data.created : m.last_modified_as_of(as_of);

@@ -5,6 +5,7 @@
 #include <cstdint>        // std::uint32_t, std::uint64_t
 #include <limits>         // std::numeric_limits
 #include <map>            // std::map
+#include <memory>         // std::shared_ptr, std::make_shared
 #include <mutex>          // std::mutex, std::unique_lock, std::lock_guard
 #include <optional>       // std::optional
 #include <shared_mutex>   // std::shared_mutex, std::shared_lock
@@ -100,22 +101,53 @@ inline std::pair<std::string, std::uint32_t> message_wire(const chat_message& m,
   write_message(w, m, chat_id, system_visible,
                 relative ? own_tenant_identity : std::string_view(m.from.identity_type),
                 relative ? &at : nullptr);
-  return {w.take(), static_cast<std::uint32_t>(at)};
+  std::string text = w.take();
+  text.shrink_to_fit();  // kept for the message's life: one per stored message
+  return {std::move(text), static_cast<std::uint32_t>(at)};
 }
 
-/// A chat, its messages in insertion order, and the running newest message (preview).
-struct stored_chat {
-  chat data;
-  std::uint64_t seq = 0;
-  // member_users[i]: where data.members[i]'s user is in world_state::users, so that pages
-  // write members without a lookup each.
-  std::vector<std::uint32_t> member_users;
+/// A chat's messages in insertion order, and what is kept over them.
+struct message_log {
   std::vector<stored_message> messages;
   // latest[i]: index of the newest message (createdDateTime, then id) among messages[0..i].
   std::vector<std::uint32_t> latest;
   // message id -> index in `messages`: the duplicate check stays O(1) per message, so a
   // chat of many thousand messages loads in linear time.
-  std::unordered_map<std::string, std::uint32_t> message_index;
+  std::unordered_map<std::string, std::uint32_t> index;
+
+  /// Room for `n` messages in all, so that a chat's messages are not moved as it grows.
+  void reserve(std::size_t n) {
+    messages.reserve(n);
+    latest.reserve(n);
+    index.reserve(n);
+  }
+};
+
+/// A chat and its message log. Copies of a world (the one reset() returns to, snapshots, the
+/// trial world of a fragment) share each chat's log until one of them changes it, so copying
+/// a world costs O(chats), not O(messages), and a seed is not held twice.
+class stored_chat {
+ public:
+  chat data;
+  std::uint64_t seq = 0;
+  // member_users[i]: where data.members[i]'s user is in world_state::users, so that pages
+  // write members without a lookup each.
+  std::vector<std::uint32_t> member_users;
+
+  const std::vector<stored_message>& messages() const { return log_->messages; }
+  const std::vector<std::uint32_t>& latest() const { return log_->latest; }
+  const std::unordered_map<std::string, std::uint32_t>& message_index() const {
+    return log_->index;
+  }
+  /// The log, to change it: copied first when another world shares it. Safe because every
+  /// holder of another reference copies it under the store's lock, which a writer holds alone.
+  message_log& log_to_change() {
+    if (log_.use_count() != 1) log_ = std::make_shared<message_log>(*log_);
+    return *log_;
+  }
+
+ private:
+  std::shared_ptr<message_log> log_ = std::make_shared<message_log>();
 };
 
 /// A message's place: chat index, message index.
@@ -197,7 +229,7 @@ struct world_state {
       if (iequals(m.user_id, user_id)) return &m;
     return nullptr;
   }
-  const stored_message& message(message_ref r) const { return chats[r.chat].messages[r.message]; }
+  const stored_message& message(message_ref r) const { return chats[r.chat].messages()[r.message]; }
   const std::vector<std::uint32_t>& user_chats(const std::string& user_id) const {
     static const std::vector<std::uint32_t> none;
     auto it = chats_of_user.find(to_lower(user_id));
@@ -220,11 +252,12 @@ struct world_state {
   /// time as of its first page.
   const stored_message* latest_message(const stored_chat& c, std::uint64_t as_of,
                                        std::string_view viewer) const {
-    auto it = std::upper_bound(c.messages.begin(), c.messages.end(), as_of,
+    const std::vector<stored_message>& messages = c.messages();
+    auto it = std::upper_bound(messages.begin(), messages.end(), as_of,
                                [](std::uint64_t s, const stored_message& m) { return s < m.seq; });
-    if (it == c.messages.begin()) return nullptr;
-    const auto n = static_cast<std::size_t>(it - c.messages.begin());
-    const stored_message* newest = &c.messages[c.latest[n - 1]];
+    if (it == messages.begin()) return nullptr;
+    const auto n = static_cast<std::size_t>(it - messages.begin());
+    const stored_message* newest = &messages[c.latest()[n - 1]];
     const chat_member* member = member_of(c.data, viewer);
     if (member && !sees(*member, newest->data)) return nullptr;
     return newest;
@@ -463,8 +496,8 @@ inline void index_member_history(world_state& w, std::uint32_t chat_index, const
   const stored_chat& c = w.chats[chat_index];
   const std::string key = to_lower(m.user_id);
   const std::uint64_t joined = w.next_seq++;
-  for (std::uint32_t i = 0; i < c.messages.size(); ++i)
-    if (sees(m, c.messages[i].data)) {
+  for (std::uint32_t i = 0; i < c.messages().size(); ++i)
+    if (sees(m, c.messages()[i].data)) {
       index_message(w, key, {chat_index, i});
       w.changes_of_user[key].push_back({joined, {chat_index, i}});
     }
@@ -475,7 +508,7 @@ inline void index_member_history(world_state& w, std::uint32_t chat_index, const
 /// member who sees it. `replaced` is the lastModifiedDateTime it had before.
 inline void record_change(world_state& w, message_ref ref, timestamp replaced) {
   stored_chat& sc = w.chats[ref.chat];
-  stored_message& sm = sc.messages[ref.message];
+  stored_message& sm = sc.log_to_change().messages[ref.message];
   const std::uint64_t seq = w.next_seq++;
   sm.earlier_modified.emplace_back(seq, replaced);
   sm.changed = seq;
@@ -664,7 +697,7 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
   }
   validate_message(m, o);
   if (m.id.empty()) m.id = std::to_string(m.created);
-  if (sc.message_index.count(m.id))
+  if (sc.message_index().count(m.id))
     fail(o.area, "duplicate_id", o.at("id"),
          "duplicate message id '" + m.id + "' in chat '" + chat_id + "'");
 
@@ -674,18 +707,19 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
   if (m.message_type == "systemEventMessage")
     std::tie(sm.wire_system, sm.identity_at_system) = message_wire(m, sc.data.id, true);
   sm.data = std::move(m);
-  const auto mi = static_cast<std::uint32_t>(sc.messages.size());
+  message_log& log = sc.log_to_change();
+  const auto mi = static_cast<std::uint32_t>(log.messages.size());
   const std::uint32_t best =
-      (mi == 0 || newer(sm.data, sc.messages[sc.latest.back()].data)) ? mi : sc.latest.back();
+      (mi == 0 || newer(sm.data, log.messages[log.latest.back()].data)) ? mi : log.latest.back();
   w.max_modify_lag = std::max(w.max_modify_lag, sm.data.last_modified - sm.data.created);
-  sc.message_index.emplace(sm.data.id, mi);
-  sc.messages.push_back(std::move(sm));
-  sc.latest.push_back(best);
+  log.index.emplace(sm.data.id, mi);
+  log.messages.push_back(std::move(sm));
+  log.latest.push_back(best);
   for (const auto& member : sc.data.members)
-    if (sees(member, sc.messages[mi].data)) {
+    if (sees(member, log.messages[mi].data)) {
       const std::string key = to_lower(member.user_id);
       index_message(w, key, {ci, mi});
-      w.changes_of_user[key].push_back({sc.messages[mi].seq, {ci, mi}});  // seqs only grow
+      w.changes_of_user[key].push_back({log.messages[mi].seq, {ci, mi}});  // seqs only grow
     }
   return {ci, mi};
 }
@@ -699,8 +733,8 @@ inline message_ref find_message(const world_state& w, const std::string& chat_id
                                 const std::string& message_id, const origin& o) {
   const std::uint32_t ci = chat_index_of(w, chat_id, o);
   const stored_chat& sc = w.chats[ci];
-  const auto it = sc.message_index.find(message_id);
-  if (it == sc.message_index.end())
+  const auto it = sc.message_index().find(message_id);
+  if (it == sc.message_index().end())
     fail(o.area, "unknown_message", o.at("messageId"),
          "unknown message '" + message_id + "' in chat '" + chat_id + "'");
   return {ci, it->second};
@@ -731,7 +765,7 @@ inline message_ref edit_message(world_state& w, const std::string& chat_id,
                                 const std::string& message_id, std::string content,
                                 std::string content_type, timestamp now, const origin& o) {
   const message_ref ref = find_message(w, chat_id, message_id, o);
-  chat_message& m = w.chats[ref.chat].messages[ref.message].data;
+  chat_message& m = w.chats[ref.chat].log_to_change().messages[ref.message].data;
   check_content_type(content_type, o.area, o.at("body.contentType"));
   if (m.message_type == "systemEventMessage")
     fail(o.area, "system_event", o.at("messageId"),
@@ -752,7 +786,7 @@ inline message_ref edit_message(world_state& w, const std::string& chat_id,
 inline message_ref delete_message(world_state& w, const std::string& chat_id,
                                   const std::string& message_id, timestamp now, const origin& o) {
   const message_ref ref = find_message(w, chat_id, message_id, o);
-  chat_message& m = w.chats[ref.chat].messages[ref.message].data;
+  chat_message& m = w.chats[ref.chat].log_to_change().messages[ref.message].data;
   check_not_deleted(m, "deleted again", o);
   check_change_time(m, now, o);
   const timestamp replaced = m.last_modified;
@@ -800,7 +834,7 @@ inline message_ref add_reaction(world_state& w, const std::string& chat_id,
   const chat& c = w.chats[ref.chat].data;
   const user& u = resolve_chat_user(w, c, user_id, o, "user");
   nlohmann::json display_name = reaction_display_name(reaction_type, o);
-  chat_message& m = w.chats[ref.chat].messages[ref.message].data;
+  chat_message& m = w.chats[ref.chat].log_to_change().messages[ref.message].data;
   check_not_deleted(m, "reacted to", o);
   check_change_time(m, now, o);
   if (!m.reactions.is_array())
