@@ -274,6 +274,36 @@ TEST_CASE("Faults: an empty page that still has a nextLink", "[faults]") {
     const auto r = get(g, my_chats, "adele-user-read");
     CHECK(r.status == 403);
   }
+  SECTION("on every endpoint that answers a collection page, with that page's context") {
+    const std::string chat = "/v1.0/me/chats/19:fba5913dd74162ad849c812d81852b2a@thread.v2";
+    const std::vector<std::pair<std::string, std::string>> pages = {
+        {my_chats, "adele-read"},
+        {export_adele, "exporter"},
+        {"/v1.0/users/adele@contoso.com/chats/getAllMessages/delta", "exporter"},
+        {chat + "/messages", "adele-read"},
+        {chat + "/members", "adele-read"}};
+    g.faults().add(fault::empty_page().first(pages.size()));
+    for (const auto& [url, token] : pages) {
+      INFO(url);
+      const json real = get(fakegraph_test::default_world(), url, token).json();
+      const fakegraph::response r = get(g, url, token);
+      REQUIRE(r.status == 200);
+      const json empty = r.json();
+      REQUIRE(real.at("value").size() > 0);
+      CHECK(empty.at("@odata.context") == real.at("@odata.context"));
+      CHECK(empty.at("value") == json::array());
+      CHECK(empty.at("@odata.count") == 0);
+      CHECK(empty.at("@odata.nextLink").is_string());
+    }
+  }
+  SECTION("not on a single item") {
+    g.faults().add(fault::empty_page());
+    const fakegraph::response r =
+        get(g, "/v1.0/me/chats/19:fba5913dd74162ad849c812d81852b2a@thread.v2", "adele-read");
+    REQUIRE(r.status == 200);
+    CHECK(r.json().at("id") == "19:fba5913dd74162ad849c812d81852b2a@thread.v2");
+    CHECK_FALSE(r.json().contains("value"));
+  }
 }
 
 TEST_CASE("Faults: invalid rules are refused", "[faults]") {

@@ -73,10 +73,8 @@ inline auth_outcome from_jwt(const world_state& w, std::string_view raw, timesta
   const auto parts = split(raw, '.');
   const auto header = parts.size() == 3 ? base64_decode(parts[0]) : std::nullopt;
   const auto payload = parts.size() == 3 ? base64_decode(parts[1]) : std::nullopt;
-  const nlohmann::json h =
-      header ? nlohmann::json::parse(*header, nullptr, false) : nlohmann::json();
-  const nlohmann::json c =
-      payload ? nlohmann::json::parse(*payload, nullptr, false) : nlohmann::json();
+  const nlohmann::json h = header ? parse_json(*header) : nlohmann::json();
+  const nlohmann::json c = payload ? parse_json(*payload) : nlohmann::json();
   if (!h.is_object() || !c.is_object())
     return auth_failure("CompactToken parsing failed with error code: 80049217");
   // A claim of the wrong JSON type makes the token invalid, as Microsoft's validators

@@ -4,7 +4,7 @@
 // `/_fakegraph/` here, and a test can call `handle()` directly.
 #pragma once
 
-#include <nlohmann/json.hpp>  // nlohmann::json, nlohmann::ordered_json
+#include <nlohmann/json.hpp>  // nlohmann::json
 
 #include <atomic>       // std::atomic
 #include <cstdint>      // std::uint64_t
@@ -129,7 +129,7 @@ class control_plane {
   }
 
   response set_clock(const request& req, const detail::call_context& ctx) {
-    const json body = json::parse(req.body, nullptr, false);
+    const json body = detail::parse_json(req.body);
     const std::string accepted =
         "Give {\"now\": \"<ISO-8601 UTC time>\"} or {\"advance\": \"<ISO-8601 duration such as "
         "PT1H30M>\"}, and/or {\"running\": true|false}.";
@@ -265,7 +265,7 @@ class control_plane {
       return ok(ctx, {{"value", std::move(value)}});
     }
     if (m != "POST") return method_not_allowed(ctx, "GET, POST, DELETE");
-    const json body = json::parse(req.body, nullptr, false);
+    const json body = detail::parse_json(req.body);
     if (!body.is_object())
       return bad_request(ctx, "give one rule as an object, in the seed's settings.faults format");
     // One rule, read exactly as a seed's settings.faults[0] would be.
@@ -279,7 +279,7 @@ class control_plane {
   // ---- the world -------------------------------------------------------------------
 
   response add_to_world(const request& req, const detail::call_context& ctx) {
-    const json body = json::parse(req.body, nullptr, false);
+    const json body = detail::parse_json(req.body);
     if (!body.is_object())
       return bad_request(ctx,
                          "give an object with any of tenants, users, applications, chats (with "
@@ -313,7 +313,7 @@ class control_plane {
       const std::string accepted =
           "Give {\"user\": \"<member id or userPrincipalName>\", \"reactionType\": \"like\"} "
           "(like, angry, sad, laugh, heart, surprised or one emoji).";
-      const json body = json::parse(req.body, nullptr, false);
+      const json body = detail::parse_json(req.body);
       if (!body.is_object()) return bad_request(ctx, "the body is no object. " + accepted);
       for (const auto& [key, value] : body.items())
         if (key != "user" && key != "reactionType")
@@ -337,7 +337,7 @@ class control_plane {
     if (m != "PATCH") return method_not_allowed(ctx, "PATCH, DELETE");
     const std::string accepted =
         "Give {\"body\": {\"contentType\": \"text\" | \"html\", \"content\": \"…\"}}.";
-    const json body = json::parse(req.body, nullptr, false);
+    const json body = detail::parse_json(req.body);
     if (!body.is_object()) return bad_request(ctx, "the body is no object. " + accepted);
     for (const auto& [key, value] : body.items())
       if (key != "body") return bad_request(ctx, "unknown key '" + key + "'. " + accepted);

@@ -2,8 +2,6 @@
 // request, and the empty pages some rules hand out.
 #pragma once
 
-#include <nlohmann/json.hpp>  // nlohmann::ordered_json (the empty page)
-
 #include <chrono>         // std::chrono::milliseconds
 #include <cstddef>        // std::size_t
 #include <cstdint>        // std::uint64_t
@@ -76,19 +74,25 @@ class empty_page_links {
   std::uint64_t counter_ = 0;
 };
 
-/// The empty page that stands for `real` (a success page with a `value` array), or none.
+/// The empty page that stands for `real`, a success page whose context (`page_context`,
+/// noted by begin_page) it keeps; none when `real` is not a collection page.
 inline std::optional<response> empty_page_for(const response& real, const call_context& ctx,
+                                              const std::string& page_context,
                                               const std::string& next) {
-  if (real.status != 200) return std::nullopt;
-  const nlohmann::ordered_json page = nlohmann::ordered_json::parse(real.body, nullptr, false);
-  if (!page.is_object() || !page.contains("value") || !page["value"].is_array())
-    return std::nullopt;
-  nlohmann::ordered_json out;
-  if (page.contains("@odata.context")) out["@odata.context"] = page["@odata.context"];
-  out["@odata.count"] = 0;
-  out["@odata.nextLink"] = next;
-  out["value"] = nlohmann::ordered_json::array();
-  return make_response(ctx, 200, wire_text(out));
+  if (real.status != 200 || page_context.empty()) return std::nullopt;
+  json_writer w;
+  w.begin_object()
+      .key("@odata.context")
+      .value(page_context)
+      .key("@odata.count")
+      .value(std::int64_t{0})
+      .key("@odata.nextLink")
+      .value(next)
+      .key("value")
+      .begin_array()
+      .end_array()
+      .end_object();
+  return make_response(ctx, 200, w.take());
 }
 
 }  // namespace detail

@@ -508,9 +508,8 @@ inline response get_all_messages(const endpoint_call& call) {
     bytes += text.size() + 1;
   }
   json_writer out(bytes);
-  out.begin_object()
-      .key("@odata.context")
-      .value(call.ctx.origin + "/" + call.ctx.version + "/$metadata#Collection(chatMessage)")
+  begin_page(out, call.ctx,
+             call.ctx.origin + "/" + call.ctx.version + "/$metadata#Collection(chatMessage)")
       .key("@odata.count")
       .value(static_cast<std::int64_t>(page.size()));
   if (more)

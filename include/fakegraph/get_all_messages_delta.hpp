@@ -146,10 +146,9 @@ inline response get_all_messages_delta(const endpoint_call& call) {
 
   const bool system_visible = prefers(call.req, "include-unknown-enum-members");
   json_writer w;
-  w.begin_object()
-      .key("@odata.context")
-      .value(call.ctx.origin + "/" + call.ctx.version +
-             "/$metadata#Collection(microsoft.graph.chatMessage)")
+  begin_page(w, call.ctx,
+             call.ctx.origin + "/" + call.ctx.version +
+                 "/$metadata#Collection(microsoft.graph.chatMessage)")
       .key(more ? "@odata.nextLink" : "@odata.deltaLink")
       .value(call.ctx.origin + "/" + call.ctx.version + "/users/" + target->id +
              "/chats/getAllMessages/delta?" + (more ? "$skiptoken=" : "$deltatoken=") +

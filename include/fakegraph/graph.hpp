@@ -524,6 +524,7 @@ class graph {
     bool answered_by_fault = false;  // a rule or the throttling model answered
     bool throttled = false;
     bool early_retry = false;
+    std::string page_context;  // a collection page's @odata.context, noted for empty_page rules
     response answer;
   };
 
@@ -543,6 +544,7 @@ class graph {
     wait_for_delay(core, s.decision.delay);
     record(core, in, s);
     return std::move(s.answer);
+      if (s.decision.empty_page) s.ctx.page_context_written = &s.page_context;
   }
 
   // Prepare: the call's ids and clock, the empty link a request may follow, the router and
@@ -615,7 +617,8 @@ class graph {
   static void replace_by_empty_page(detail::graph_core& core, call_state& s) {
     const std::string link = detail::next_link(s.ctx, s.p.url.path, s.p.params,
                                                core.empty_links.add(s.req->url, s.secret));
-    if (auto empty = detail::empty_page_for(s.answer, s.ctx, link)) s.answer = std::move(*empty);
+    if (auto empty = detail::empty_page_for(s.answer, s.ctx, s.page_context, link))
+      s.answer = std::move(*empty);
   }
 
   // Latency a rule injected, waited out by the graph's on_delay hook, outside the world lock.

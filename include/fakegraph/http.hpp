@@ -53,7 +53,7 @@ struct response {
   std::string body;
 
   /// The body parsed as JSON (throws nlohmann::json::parse_error when it is not JSON).
-  nlohmann::json json() const { return nlohmann::json::parse(body); }
+  nlohmann::json json() const { return detail::parse_json(body, true); }
 
   /// The first header called `name` (any case), or "" when absent.
   std::string header(std::string_view name) const { return find_header(headers, name); }
@@ -147,6 +147,9 @@ struct call_context {
   // Where graph_error and throttled_response note the error they write (the graph's record
   // stage reads it instead of parsing the answer back); null when nothing records it.
   error_text* error_written = nullptr;
+  // Where a collection page notes its @odata.context as begin_page writes it, when the graph
+  // may answer an empty page in its place (an empty_page fault rule); null otherwise.
+  std::string* page_context_written = nullptr;
 };
 
 /// RFC 7231 date for the `Date` header.

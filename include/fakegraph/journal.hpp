@@ -52,7 +52,7 @@ struct journal_entry {
 
   /// The response body as JSON; null when it is not JSON.
   nlohmann::json json() const {
-    nlohmann::json j = nlohmann::json::parse(response_body, nullptr, false);
+    nlohmann::json j = detail::parse_json(response_body);
     return j.is_discarded() ? nlohmann::json() : j;
   }
 

@@ -23,9 +23,7 @@ inline response list_chat_members(const endpoint_call& call) {
   std::string context = chat_context(call.ctx, c) + "/members";
   if (viewer) context.insert(context.find("#") + 1, "users('" + viewer->id + "')/");
   json_writer w;
-  w.begin_object()
-      .key("@odata.context")
-      .value(context)
+  begin_page(w, call.ctx, context)
       .key("@odata.count")
       .value(static_cast<std::int64_t>(c.members.size()))
       .key("value");

@@ -130,9 +130,7 @@ inline response list_chat_messages(const endpoint_call& call) {
   const bool system_visible = prefers(call.req, "include-unknown-enum-members");
   const std::string& reader_tenant = viewer ? viewer->tenant_id : call.who.tenant_id;
   json_writer w;
-  w.begin_object()
-      .key("@odata.context")
-      .value(chat_context(call.ctx, c) + "/messages")
+  begin_page(w, call.ctx, chat_context(call.ctx, c) + "/messages")
       .key("@odata.count")
       .value(static_cast<std::int64_t>(rows.size()));
   if (more)

@@ -370,9 +370,7 @@ inline response list_chats(const endpoint_call& call) {
     context += ")";
   }
   json_writer w(1024 + rows.size() * (expand.members ? 2560 : 640));
-  w.begin_object()
-      .key("@odata.context")
-      .value(context)
+  begin_page(w, call.ctx, context)
       .key("@odata.count")
       .value(static_cast<std::int64_t>(rows.size()));
   if (more) {

@@ -448,7 +448,7 @@ inline std::string read_file(const std::string& path) {
 
 inline nlohmann::json parse_seed_text(const std::string& text, const std::string& name) {
   try {
-    return nlohmann::json::parse(text);
+    return parse_json(text, true);
   } catch (const nlohmann::json::parse_error& e) {
     fail("seed", "bad_json", name, std::string("not valid JSON: ") + e.what());
   }

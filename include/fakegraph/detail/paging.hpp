@@ -16,6 +16,14 @@
 
 namespace fakegraph::detail {
 
+/// Starts a collection page, `{"@odata.context":"…"`, noting the context where the call asks
+/// for it (an empty page that stands for this one carries the same).
+inline json_writer& begin_page(json_writer& w, const call_context& ctx,
+                               const std::string& context) {
+  if (ctx.page_context_written) *ctx.page_context_written = context;
+  return w.begin_object().key("@odata.context").value(context);
+}
+
 /// Where the next page starts: the sort key of the last item sent, and the world's
 /// insertion counter when the walk began (so a walk orders by what existed then).
 struct cursor {

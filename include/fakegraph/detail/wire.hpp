@@ -4,7 +4,7 @@
 // belong to a well-formed sequence becomes U+FFFD) and writing never throws on content.
 #pragma once
 
-#include <nlohmann/json.hpp>  // nlohmann::json, nlohmann::ordered_json
+#include <nlohmann/json.hpp>  // nlohmann::json
 
 #include <algorithm>    // std::max
 #include <cstddef>      // std::size_t
@@ -192,9 +192,15 @@ inline std::string json_string(std::string_view s) {
 
 /// The JSON text of a value as an answer carries it: compact, invalid UTF-8 in any string
 /// written as U+FFFD (nlohmann's replace handler) instead of throwing.
-template <class Json>
-std::string wire_text(const Json& j) {
-  return j.dump(-1, ' ', false, Json::error_handler_t::replace);
+inline std::string wire_text(const nlohmann::json& j) {
+  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+/// Parses JSON text. Every parse of the library goes through here, so that nlohmann's lexer
+/// and parser are compiled once, for `const char*` input, not once per input type. Text that
+/// is not JSON gives a discarded value, or throws json::parse_error when `allow_exceptions`.
+inline nlohmann::json parse_json(std::string_view text, bool allow_exceptions = false) {
+  return nlohmann::json::parse(text.data(), text.data() + text.size(), nullptr, allow_exceptions);
 }
 
 /// A growing text whose appends are inlined: std::string's are calls into the standard
