@@ -89,6 +89,17 @@ json full_seed() {
   })");
 }
 
+/// What loading `seed` from its text (as from_file does) throws: its what(), or "" when it
+/// loads.
+std::string text_load_error(const json& seed) {
+  try {
+    (void)fd::load_seed_text(seed.dump(), "seed.json");
+  } catch (const fakegraph::error& e) {
+    return e.what();
+  }
+  return "";
+}
+
 /// Loads `seed` expecting a refusal; checks the id and the "[id] path: " prefix and
 /// returns the whole message ("" when the seed loaded).
 std::string rejection(const json& seed, const std::string& id, const std::string& path) {
@@ -97,6 +108,7 @@ std::string rejection(const json& seed, const std::string& id, const std::string
   } catch (const fakegraph::error& e) {
     const std::string what = e.what();
     INFO("what(): " << what);
+    CHECK(text_load_error(seed) == what);  // a file is refused as its JSON is
     CHECK(e.id() == id);
     const std::string prefix = "[" + id + "] " + (path.empty() ? std::string() : path + ": ");
     CHECK(what.rfind(prefix, 0) == 0);
@@ -1224,6 +1236,27 @@ TEST_CASE("from_file: invalid JSON is fakegraph.seed.bad_json with line and colu
                        }));
 }
 
+TEST_CASE("from_text: a seed's text loads as from_file loads the file", "[seed][stream]") {
+  const std::string text = fakegraph_test::read_file(fakegraph_test::default_world_path());
+  const fakegraph::graph from_text = fakegraph::graph::from_text(text);
+  const fakegraph::graph from_file =
+      fakegraph::graph::from_file(fakegraph_test::default_world_path());
+  for (const char* url : {"/v1.0/me/chats?$expand=members,lastMessagePreview&$top=50",
+                          "/v1.0/me/chats/getAllMessages?$top=50"}) {
+    INFO(url);
+    const fakegraph::response a = get(from_text, url, "adele-read");
+    CHECK(a.status == (std::string(url).find("getAllMessages") == std::string::npos ? 200 : 412));
+    CHECK(a.json() == get(from_file, url, "adele-read").json());
+  }
+  try {
+    (void)fakegraph::graph::from_text("{\"users\": [", "inline seed");
+    FAIL("loaded invalid JSON");
+  } catch (const fakegraph::error& e) {
+    CHECK(e.id() == "fakegraph.seed.bad_json");
+    CHECK(std::string(e.what()).rfind("[fakegraph.seed.bad_json] inline seed: ", 0) == 0);
+  }
+}
+
 TEST_CASE("from_file: a valid file with a bad seed names the fault's JSON path", "[seed]") {
   json seed = full_seed();
   seed["chats"][2]["members"][1]["user"] = "zed@contoso.com";
@@ -1287,8 +1320,10 @@ TEST_CASE("any damage to a seed is refused with fakegraph::error, never a crash"
   std::size_t loaded = 0, refused = 0;
   auto attempt = [&](const json& seed, const std::string& what) {
     INFO(what);
+    const std::string from_text = text_load_error(seed);
     try {
       const fakegraph::graph g = fakegraph::graph::from_json(seed);
+      CHECK(from_text == "");
       ++loaded;
       for (const char* token : {"ann", "app"}) {
         const fakegraph::response r =
@@ -1298,6 +1333,7 @@ TEST_CASE("any damage to a seed is refused with fakegraph::error, never a crash"
     } catch (const fakegraph::error& e) {
       ++refused;
       CHECK(e.id().rfind("fakegraph.seed.", 0) == 0);
+      CHECK(from_text == e.what());
     } catch (const std::exception& e) {
       FAIL_CHECK("not a fakegraph::error: " << e.what());
     }
@@ -1390,5 +1426,132 @@ TEST_CASE("a big seed loads in bulk and its indexes come out ordered", "[seed]")
     fakegraph::timestamp newest = c.messages().front().data.created;
     for (const auto& m : c.messages()) newest = std::max(newest, m.data.created);
     CHECK(latest->data.created == newest);
+  }
+}
+
+// ---- loading from text, streaming -------------------------------------------------------------
+
+namespace {
+
+/// Everything a loaded world holds, as text: two worlds with the same text answer alike.
+std::string world_text(const fd::world_state& w) {
+  std::string out = w.settings.base_url + "|" + w.settings.metering + "|" +
+                    std::to_string(w.settings.now.value_or(-1)) + "|" +
+                    std::to_string(w.settings.id_seed) + "|" + w.settings.faults.dump() +
+                    w.settings.throttling.dump() + "|" + std::to_string(w.next_seq) + "|" +
+                    std::to_string(w.derived_ids) + "|" + std::to_string(w.max_modify_lag) + "\n";
+  for (const auto& t : w.tenants) out += "tenant " + t.id + " " + t.display_name + "\n";
+  for (const auto& u : w.users) {
+    out += "user " + u.id + " " + u.tenant_id + " " + u.user_principal_name + " " + u.display_name +
+           " " + u.mail + " chats";
+    for (const auto c : w.user_chats(u.id)) out += " " + std::to_string(c);
+    out += " messages";
+    for (const auto& r : w.user_messages(u.id))
+      out += " " + std::to_string(r.chat) + "." + std::to_string(r.message);
+    out += " changes " + std::to_string(w.user_changes(u.id).size()) + "\n";
+  }
+  for (const auto& a : w.applications)
+    out += "application " + a.app_id + " " + a.tenant_id + " " + a.display_name + "\n";
+  for (const auto& sc : w.chats) {
+    const fakegraph::chat& c = sc.data;
+    out += "chat " + c.id + " " + c.tenant_id + " " + std::string(to_string(c.type)) + " " +
+           c.topic.value_or("-") + " " + std::to_string(c.created) + " " +
+           std::to_string(c.last_updated) + " " + std::to_string(sc.seq) + "\n";
+    for (const auto& m : c.members)
+      out += "  member " + m.user_id + " " + std::to_string(m.visible_history_start) + "\n";
+    for (const auto& m : sc.messages())
+      out += "  " + std::to_string(m.seq) + " " + m.wire + " " + m.wire_system + "\n";
+  }
+  const std::map<std::string, fakegraph::token> tokens(w.tokens.begin(), w.tokens.end());
+  for (const auto& [value, t] : tokens)
+    out += "token " + value + " " + t.subject + " " + t.tenant_id + "\n";
+  return out;
+}
+
+/// `seed`'s text with its keys in the format's order (nlohmann writes them sorted).
+std::string in_section_order(const json& seed) {
+  std::string out;
+  for (const char* key : {"settings", "tenants", "users", "applications", "chats", "tokens"})
+    if (seed.contains(key))
+      out += (out.empty() ? "{\"" : ",\"") + std::string(key) + "\":" + seed[key].dump(1);
+  return out + "}";
+}
+
+/// Whether the streaming reader takes `text` whole (else load_seed_text loads it as a DOM).
+bool streams(const std::string& text) {
+  fd::world_state w;
+  w.bulk_loading = true;
+  fd::seed_stream stream(w);
+  try {
+    return json::sax_parse(text, &stream) && stream.finished();
+  } catch (const fakegraph::error&) {
+    return false;
+  }
+}
+
+}  // namespace
+
+TEST_CASE("a seed's text loads into the world its JSON loads into", "[seed][stream]") {
+  const std::string contoso = fakegraph_test::read_file(fakegraph_test::default_world_path());
+  for (const std::string& text : {contoso, in_section_order(full_seed())}) {
+    REQUIRE(streams(text));
+    CHECK(world_text(fd::load_seed_text(text, "seed.json")) ==
+          world_text(fd::load_seed(json::parse(text))));
+  }
+}
+
+TEST_CASE("the streaming reader takes the usual shape and leaves any other to the DOM loader",
+          "[seed][stream]") {
+  struct case_ {
+    const char* what;
+    std::string text;
+    bool streams;
+  };
+  const std::vector<case_> cases = {
+      {"the usual order, with x- keys and absent sections",
+       R"({"x-a":[1,{"b":[]}],"settings":{"now":"2026-11-01T12:00:00Z"},"tenants":[{"id":")" +
+           std::string(t1) +
+           R"("}],"users":[{"userPrincipalName":"ann@contoso.com"},{"userPrincipalName":"bob@contoso.com"}],"x-c":null,"chats":[{"members":[{"user":"ann@contoso.com"},{"user":"bob@contoso.com"}],"messages":[{"from":{"user":"ann@contoso.com"},"body":{"content":"hi"}}]}],"tokens":[]})",
+       true},
+      {"no sections at all", "{}", true},
+      {"keys sorted, as nlohmann writes them", full_seed().dump(), false},
+      {"users before tenants",
+       R"({"users":[{"userPrincipalName":"ann@contoso.com"}],"tenants":[{"id":")" +
+           std::string(t1) + R"("}]})",
+       false},
+      {"settings after a section", R"({"tenants":[],"settings":{"now":"2026-11-01T12:00:00Z"}})",
+       false},
+      {"a section twice", R"({"users":[],"users":[]})", false},
+      {"a section that is null", R"({"users":null})", false},
+      {"a section that is an object", R"({"users":{}})", false},
+      {"an unknown key", R"({"chatz":[]})", false},
+      {"a root that is an array", "[]", false},
+      {"text that is not JSON", R"({"users":[)", false},
+      {"a fault in an entry", R"({"users":[{"userPrincipalName":7}]})", false},
+  };
+  for (const auto& c : cases) {
+    INFO(c.what << ": " << c.text);
+    CHECK(streams(c.text) == c.streams);
+    // Whichever way it is read, the text loads as its JSON does, or is refused as it is.
+    json parsed;
+    try {
+      parsed = json::parse(c.text);
+    } catch (const json::parse_error&) {
+      CHECK_THROWS_AS(fd::load_seed_text(c.text, "seed.json"), fakegraph::error);
+      continue;
+    }
+    std::string dom_error, text_error, dom_world, text_world;
+    try {
+      dom_world = world_text(fd::load_seed(parsed));
+    } catch (const fakegraph::error& e) {
+      dom_error = e.what();
+    }
+    try {
+      text_world = world_text(fd::load_seed_text(c.text, "seed.json"));
+    } catch (const fakegraph::error& e) {
+      text_error = e.what();
+    }
+    CHECK(text_error == dom_error);
+    CHECK(text_world == dom_world);
   }
 }

@@ -190,7 +190,14 @@ class graph {
   /// Loads a seed file (see seed-format in the README). Throws `fakegraph::error`
   /// (`fakegraph.seed.*`) naming the JSON path of the first fault.
   static graph from_file(const std::string& path) {
-    return from_json(detail::parse_seed_text(detail::read_file(path), path));
+    return from_text(detail::read_file(path), path);
+  }
+
+  /// Loads a seed given as JSON text, as from_file loads a file's: as a stream when its
+  /// sections come in the seed format's order, else through a DOM (the README's "The seed").
+  /// Throws like from_file; `name` is what an error about the text itself names.
+  static graph from_text(const std::string& text, const std::string& name = "seed") {
+    return graph(detail::load_seed_text(text, name));
   }
 
   /// Loads a seed given as JSON. Throws like from_file.
@@ -517,6 +524,7 @@ class graph {
     std::uint64_t secret = 0;
     detail::call_context ctx;
     detail::error_text error;  // the Graph error the answer gives, as it was written
+    std::string page_context;  // a collection page's @odata.context, noted for empty_page rules
     detail::prepared_request p;
     const request* req = nullptr;  // the request served: `in`, or the page an empty link stands for
     request followed;
@@ -524,7 +532,6 @@ class graph {
     bool answered_by_fault = false;  // a rule or the throttling model answered
     bool throttled = false;
     bool early_retry = false;
-    std::string page_context;  // a collection page's @odata.context, noted for empty_page rules
     response answer;
   };
 
@@ -537,6 +544,7 @@ class graph {
       const store::reader world = core.db.read();
       prepare_call(core, *world, in, s);
       apply_faults(core, *world, in, s);
+      if (s.decision.empty_page) s.ctx.page_context_written = &s.page_context;
       if (!s.answered_by_fault)
         s.answer = s.p.refusal ? *s.p.refusal : serve(core, *world, s.ctx, *s.req, s.p, s.secret);
       if (s.decision.empty_page && !s.answered_by_fault) replace_by_empty_page(core, s);
@@ -544,7 +552,6 @@ class graph {
     wait_for_delay(core, s.decision.delay);
     record(core, in, s);
     return std::move(s.answer);
-      if (s.decision.empty_page) s.ctx.page_context_written = &s.page_context;
   }
 
   // Prepare: the call's ids and clock, the empty link a request may follow, the router and

@@ -5,6 +5,8 @@
 
 #include <algorithm>    // std::find, std::min
 #include <cstdio>       // std::fopen, std::fread, std::ferror, std::fclose
+#include <exception>    // std::exception
+#include <iterator>     // std::size
 #include <optional>     // std::optional
 #include <string>       // std::string
 #include <string_view>  // std::string_view
@@ -310,77 +312,121 @@ inline seed_object message_object(const nlohmann::json& j, std::string path) {
                       "attachments", "mentions", "reactions", "messageHistory", "eventDetail"});
 }
 
+/// One entry of a seed's entity section, added to `w` (recorded in `ids` when given). `path` is
+/// its JSON path, `now` the graph's clock for defaults. Throws `fakegraph::error` naming the
+/// JSON path of a fault.
+inline void add_tenant_entry(world_state& w, const std::string& path, const nlohmann::json& j,
+                             added_ids* ids) {
+  const seed_object o(j, path, {"id", "displayName"});
+  add_tenant(w, {o.string("id"), o.string("displayName")}, {"seed", path});
+  if (ids) ids->tenants.push_back(w.tenants.back().id);
+}
+
+inline void add_user_entry(world_state& w, const std::string& path, const nlohmann::json& j,
+                           added_ids* ids) {
+  const seed_object o(j, path,
+                      {"id", "tenantId", "userPrincipalName", "displayName", "mail", "licenses"});
+  add_user(w,
+           {o.string("id"), o.string("tenantId"), o.string("userPrincipalName"),
+            o.string("displayName"), o.string("mail"), o.strings("licenses")},
+           {"seed", path});
+  if (ids) ids->users.push_back(w.users.back().id);
+}
+
+inline void add_application_entry(world_state& w, const std::string& path, const nlohmann::json& j,
+                                  added_ids* ids) {
+  const seed_object o(j, path, {"appId", "tenantId", "displayName", "billing"});
+  add_application(w,
+                  {o.string("appId"), o.string("tenantId"), o.string("displayName"),
+                   o.boolean("billing", false)},
+                  {"seed", path});
+  if (ids) ids->applications.push_back(w.applications.back().app_id);
+}
+
+inline void add_chat_entry(world_state& w, const std::string& path, const nlohmann::json& j,
+                           timestamp now, added_ids* ids) {
+  const seed_object o(
+      j, path,
+      {"id", "tenantId", "chatType", "topic", "createdDateTime", "lastUpdatedDateTime",
+       "onlineMeetingInfo", "installedApps", "isHiddenForAllMembers", "members", "messages"});
+  chat c = load_chat(o);
+  const auto messages = o.array("messages");
+  std::vector<seed_object> message_objects;
+  message_objects.reserve(messages.size());
+  for (const auto& [mpath, m] : messages) message_objects.push_back(message_object(*m, mpath));
+  // Default times: the chat starts with its first message, or at the graph's "now".
+  if (const auto t = o.time("createdDateTime")) {
+    c.created = *t;
+  } else {
+    c.created = now;
+    bool any = false;
+    for (const auto& mo : message_objects)
+      if (const auto mt = seeded_message_time(mo)) {
+        c.created = any ? std::min(c.created, *mt) : *mt;
+        any = true;
+      }
+  }
+  c.last_updated = o.time("lastUpdatedDateTime").value_or(c.created);
+  if (c.last_updated < c.created)
+    fail("seed", "bad_value", o.at("lastUpdatedDateTime"),
+         "lastUpdatedDateTime is before createdDateTime");
+  const std::uint32_t ci = add_chat(w, std::move(c), {"seed", path});
+  const std::string chat_id = w.chats[ci].data.id;
+  if (ids) ids->chats.push_back(chat_id);
+  w.chats[ci].log_to_change().reserve(message_objects.size());
+  for (std::size_t i = 0; i < message_objects.size(); ++i) {
+    chat_message msg = load_message(message_objects[i], w.chats[ci].data, i);
+    const message_ref ref =
+        add_message(w, chat_id, std::move(msg), {"seed", message_objects[i].path()});
+    if (ids) ids->messages.emplace_back(chat_id, w.message(ref).data.id);
+  }
+}
+
+inline void add_token_entry(world_state& w, const std::string& path, const nlohmann::json& j,
+                            added_ids* ids) {
+  const seed_object o(
+      j, path,
+      {"token", "user", "application", "personalAccount", "scopes", "roles", "expiresDateTime"});
+  add_token(w, load_token(o), {"seed", path});
+  if (ids) ids->tokens.push_back(o.string("token"));
+}
+
+/// The entity sections of a seed, in the order they are added: each may name entities of the
+/// sections before it.
+enum class seed_section { tenants, users, applications, chats, tokens };
+inline constexpr std::pair<seed_section, const char*> seed_sections[] = {
+    {seed_section::tenants, "tenants"},
+    {seed_section::users, "users"},
+    {seed_section::applications, "applications"},
+    {seed_section::chats, "chats"},
+    {seed_section::tokens, "tokens"}};
+
+/// Adds one entry of `section` (see add_tenant_entry).
+inline void add_section_entry(world_state& w, seed_section section, const std::string& path,
+                              const nlohmann::json& j, timestamp now, added_ids* ids) {
+  switch (section) {
+    case seed_section::tenants:
+      return add_tenant_entry(w, path, j, ids);
+    case seed_section::users:
+      return add_user_entry(w, path, j, ids);
+    case seed_section::applications:
+      return add_application_entry(w, path, j, ids);
+    case seed_section::chats:
+      return add_chat_entry(w, path, j, now, ids);
+    case seed_section::tokens:
+      return add_token_entry(w, path, j, ids);
+  }
+}
+
 /// Adds the entity sections of `root` (tenants, users, applications, chats with members and
 /// messages, tokens) to `w`, in that order, recording what it made in `ids` when given. `now`
 /// is the graph's clock, for defaults. Callers set bulk loading around it. Throws
 /// `fakegraph::error` naming the JSON path of a fault.
 inline void add_sections(world_state& w, const seed_object& root, timestamp now,
                          added_ids* ids = nullptr) {
-  for (const auto& [path, j] : root.array("tenants")) {
-    const seed_object o(*j, path, {"id", "displayName"});
-    add_tenant(w, {o.string("id"), o.string("displayName")}, {"seed", path});
-    if (ids) ids->tenants.push_back(w.tenants.back().id);
-  }
-  for (const auto& [path, j] : root.array("users")) {
-    const seed_object o(*j, path,
-                        {"id", "tenantId", "userPrincipalName", "displayName", "mail", "licenses"});
-    add_user(w,
-             {o.string("id"), o.string("tenantId"), o.string("userPrincipalName"),
-              o.string("displayName"), o.string("mail"), o.strings("licenses")},
-             {"seed", path});
-    if (ids) ids->users.push_back(w.users.back().id);
-  }
-  for (const auto& [path, j] : root.array("applications")) {
-    const seed_object o(*j, path, {"appId", "tenantId", "displayName", "billing"});
-    add_application(w,
-                    {o.string("appId"), o.string("tenantId"), o.string("displayName"),
-                     o.boolean("billing", false)},
-                    {"seed", path});
-    if (ids) ids->applications.push_back(w.applications.back().app_id);
-  }
-  for (const auto& [path, j] : root.array("chats")) {
-    const seed_object o(
-        *j, path,
-        {"id", "tenantId", "chatType", "topic", "createdDateTime", "lastUpdatedDateTime",
-         "onlineMeetingInfo", "installedApps", "isHiddenForAllMembers", "members", "messages"});
-    chat c = load_chat(o);
-    const auto messages = o.array("messages");
-    std::vector<seed_object> message_objects;
-    message_objects.reserve(messages.size());
-    for (const auto& [mpath, m] : messages) message_objects.push_back(message_object(*m, mpath));
-    // Default times: the chat starts with its first message, or at the graph's "now".
-    if (const auto t = o.time("createdDateTime")) {
-      c.created = *t;
-    } else {
-      c.created = now;
-      bool any = false;
-      for (const auto& mo : message_objects)
-        if (const auto mt = seeded_message_time(mo)) {
-          c.created = any ? std::min(c.created, *mt) : *mt;
-          any = true;
-        }
-    }
-    c.last_updated = o.time("lastUpdatedDateTime").value_or(c.created);
-    if (c.last_updated < c.created)
-      fail("seed", "bad_value", o.at("lastUpdatedDateTime"),
-           "lastUpdatedDateTime is before createdDateTime");
-    const std::uint32_t ci = add_chat(w, std::move(c), {"seed", path});
-    const std::string chat_id = w.chats[ci].data.id;
-    if (ids) ids->chats.push_back(chat_id);
-    for (std::size_t i = 0; i < message_objects.size(); ++i) {
-      chat_message msg = load_message(message_objects[i], w.chats[ci].data, i);
-      const message_ref ref =
-          add_message(w, chat_id, std::move(msg), {"seed", message_objects[i].path()});
-      if (ids) ids->messages.emplace_back(chat_id, w.message(ref).data.id);
-    }
-  }
-  for (const auto& [path, j] : root.array("tokens")) {
-    const seed_object o(
-        *j, path,
-        {"token", "user", "application", "personalAccount", "scopes", "roles", "expiresDateTime"});
-    add_token(w, load_token(o), {"seed", path});
-    if (ids) ids->tokens.push_back(o.string("token"));
-  }
+  for (const auto& [section, name] : seed_sections)
+    for (const auto& [path, j] : root.array(name))
+      add_section_entry(w, section, path, *j, now, ids);
 }
 
 /// Builds a world from a seed. Throws `fakegraph::error` (`fakegraph.seed.*`) naming the
@@ -452,6 +498,176 @@ inline nlohmann::json parse_seed_text(const std::string& text, const std::string
   } catch (const nlohmann::json::parse_error& e) {
     fail("seed", "bad_json", name, std::string("not valid JSON: ") + e.what());
   }
+}
+
+/// Reads a seed's text event by event (nlohmann's SAX interface) and adds each entry of an
+/// entity section to the world as soon as it has been read, so the document is never held
+/// whole as a DOM: loading peaks at the world, the text and one entry (a chat with its
+/// messages). It takes the usual shape only: `settings` first if at all, then the sections in
+/// the order they are added (seed_sections), each an array, and `x-` keys anywhere. Anything
+/// else (another order, an unknown or repeated key, a section that is not an array, a fault
+/// in an entry, text that is not JSON) makes it stop, and load_seed_text loads the document
+/// with the DOM loader instead, which refuses faults with their JSON path as from_json does.
+class seed_stream {
+ public:
+  using json = nlohmann::json;
+
+  explicit seed_stream(world_state& w) : w_(w) {}
+
+  /// Whether the whole document was read and added.
+  bool finished() const { return where_ == place::done; }
+
+  // ---- the SAX events -------------------------------------------------------------------
+  bool null() { return put(nullptr); }
+  bool boolean(bool v) { return put(v); }
+  bool number_integer(json::number_integer_t v) { return put(v); }
+  bool number_unsigned(json::number_unsigned_t v) { return put(v); }
+  bool number_float(json::number_float_t v, const json::string_t&) { return put(v); }
+  bool string(json::string_t& v) { return put(std::move(v)); }
+  bool binary(json::binary_t&) { return false; }  // JSON text has none
+  bool start_object(std::size_t) { return open(json::value_t::object); }
+  bool start_array(std::size_t) { return open(json::value_t::array); }
+  bool end_object() { return close(); }
+  bool end_array() { return close(); }
+  bool key(json::string_t& k) {
+    if (!open_.empty()) {
+      key_ = std::move(k);
+      return true;
+    }
+    if (where_ != place::root) return false;
+    if (k.rfind("x-", 0) == 0) {
+      where_ = place::extension;
+      return true;
+    }
+    if (k == "settings") {
+      if (next_section_ != 0 || settings_read_) return false;  // not first, or repeated
+      where_ = place::settings;
+      return true;
+    }
+    for (std::size_t i = next_section_; i < std::size(seed_sections); ++i)
+      if (k == seed_sections[i].second) {
+        section_ = i;
+        next_section_ = i + 1;
+        where_ = place::section_start;
+        return true;
+      }
+    return false;  // unknown, repeated or out of order
+  }
+  template <class Exception>
+  bool parse_error(std::size_t, const std::string&, const Exception&) {
+    return false;
+  }
+
+ private:
+  enum class place { document, root, settings, extension, section_start, section, done };
+
+  /// A value outside every open entry: the document, a section, or a whole entry.
+  bool open(json::value_t type) {
+    if (open_.empty()) {
+      if (where_ == place::document) {
+        if (type != json::value_t::object) return false;
+        where_ = place::root;
+        return true;
+      }
+      if (where_ == place::section_start) {
+        if (type != json::value_t::array) return false;
+        where_ = place::section;
+        index_ = 0;
+        return true;
+      }
+      if (where_ != place::settings && where_ != place::extension && where_ != place::section)
+        return false;
+      entry_ = json(type);
+      open_.push_back(&entry_);
+      return true;
+    }
+    json& parent = *open_.back();
+    json& child = parent.is_array() ? parent.emplace_back(type) : (parent[key_] = json(type));
+    open_.push_back(&child);
+    return true;
+  }
+
+  bool close() {
+    if (!open_.empty()) {
+      open_.pop_back();
+      return open_.empty() ? finish_entry() : true;
+    }
+    if (where_ == place::section) {
+      where_ = place::root;
+      return true;
+    }
+    if (where_ == place::root) {
+      where_ = place::done;
+      return true;
+    }
+    return false;
+  }
+
+  template <class Value>
+  bool put(Value&& v) {
+    if (open_.empty()) {
+      if (where_ != place::settings && where_ != place::extension && where_ != place::section)
+        return false;
+      entry_ = std::forward<Value>(v);
+      return finish_entry();
+    }
+    json& parent = *open_.back();
+    if (parent.is_array())
+      parent.emplace_back(std::forward<Value>(v));
+    else
+      parent[key_] = std::forward<Value>(v);
+    return true;
+  }
+
+  /// A whole value has been read at `where_`: add it to the world.
+  bool finish_entry() {
+    if (where_ == place::settings) {
+      w_.settings = load_settings(entry_);
+      settings_read_ = true;
+      where_ = place::root;
+    } else if (where_ == place::extension) {
+      where_ = place::root;
+    } else {
+      if (!now_)  // defaults read the graph's clock: settings.now when fixed, else the wall clock
+        now_ = w_.settings.now ? *w_.settings.now : fakegraph::clock().now();
+      const auto& [section, name] = seed_sections[section_];
+      add_section_entry(w_, section, std::string(name) + "[" + std::to_string(index_++) + "]",
+                        entry_, *now_, nullptr);
+    }
+    entry_ = nullptr;
+    return true;
+  }
+
+  world_state& w_;
+  place where_ = place::document;
+  bool settings_read_ = false;
+  std::size_t next_section_ = 0;  // seed_sections before this one are behind
+  std::size_t section_ = 0;       // the section being read
+  std::size_t index_ = 0;         // the entry's index in it
+  std::optional<timestamp> now_;
+  json entry_;               // the entry being read
+  std::vector<json*> open_;  // its objects and arrays still open, innermost last
+  std::string key_;          // the key of the next value in an open object
+};
+
+/// Builds a world from a seed's text: what load_seed(parse_seed_text(text, name)) builds, and
+/// the same error for a faulty seed, without a DOM of the whole document when the seed has
+/// the usual shape (seed_stream).
+inline world_state load_seed_text(const std::string& text, const std::string& name) {
+  try {
+    world_state w;
+    w.bulk_loading = true;
+    seed_stream stream(w);
+    // The same input type as parse_json: one lexer compiled for both.
+    if (nlohmann::json::sax_parse(text.data(), text.data() + text.size(), &stream) &&
+        stream.finished()) {
+      finish_bulk_load(w);
+      return w;
+    }
+  } catch (const std::exception&) {
+    // A fault in an entry: the DOM loader below names it, with its JSON path.
+  }
+  return load_seed(parse_seed_text(text, name));
 }
 
 }  // namespace fakegraph::detail

@@ -745,7 +745,8 @@ inline int server_main(int argc, char** argv, std::ostream& out, std::ostream& e
     if (!cmd.data.empty()) {
       world = std::make_unique<graph>(graph::from_file(cmd.data));
     } else if (!default_world_json.empty()) {
-      world = std::make_unique<graph>(graph::from_json(nlohmann::json::parse(default_world_json)));
+      world = std::make_unique<graph>(
+          graph::from_text(std::string(default_world_json), "the default world"));
     } else {
       err << program << "no default world was built in; give a seed with --data FILE\n"
           << std::flush;

@@ -1,6 +1,7 @@
 // libFuzzer harness: the seed loader. Input that is not JSON is skipped. graph::from_json
 // either loads the seed or throws fakegraph::error whose message starts with
-// "[fakegraph.seed." (settings.faults and settings.throttling included); nothing else.
+// "[fakegraph.seed." (settings.faults and settings.throttling included); nothing else. The
+// text loader (from_text and from_file, which stream) builds the same world or refuses alike.
 // A seed that loads answers a handful of requests by the contract: List chats and
 // getAllMessages for its first users with its first tokens, following nextLinks a few pages.
 #include <cstddef>   // std::size_t
@@ -36,6 +37,19 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (seed.is_discarded()) return 0;
 
   const fakegraph::request load{"LOAD", std::string(reinterpret_cast<const char*>(data), size)};
+
+  // The text loader (from_file's and from_text's) streams the seed when it can: it must load
+  // what from_json loads, or refuse it with the same error.
+  std::string text_error;
+  try {
+    (void)fakegraph::graph::from_text(load.url);
+  } catch (const fakegraph::error& e) {
+    text_error = e.what();
+  } catch (const std::exception& e) {
+    fakegraph_fuzz::violation("from_text threw something else than fakegraph::error", load,
+                              e.what());
+  }
+
   std::optional<fakegraph::graph> g;
   try {
     g.emplace(fakegraph::graph::from_json(seed));
@@ -43,11 +57,28 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string what = e.what();
     if (!starts_with(what, "[fakegraph.seed.") || !starts_with(what, "[" + e.id() + "] "))
       fakegraph_fuzz::violation("seed error without a [fakegraph.seed.*] id", load, what);
+    if (text_error != what)
+      fakegraph_fuzz::violation("the text loader refused otherwise than from_json", load,
+                                text_error.empty() ? "(it loaded)" : text_error);
     return 0;
   } catch (const std::exception& e) {
     fakegraph_fuzz::violation("from_json threw something else than fakegraph::error", load,
                               e.what());
   }
+  if (!text_error.empty())
+    fakegraph_fuzz::violation("the text loader refused a good seed", load, text_error);
+  const fakegraph::detail::world_state dom = fakegraph::detail::load_seed(seed);
+  const fakegraph::detail::world_state streamed =
+      fakegraph::detail::load_seed_text(load.url, "seed.json");
+  if (streamed.next_seq != dom.next_seq || streamed.derived_ids != dom.derived_ids ||
+      streamed.users.size() != dom.users.size() || streamed.chats.size() != dom.chats.size() ||
+      streamed.tokens.size() != dom.tokens.size())
+    fakegraph_fuzz::violation("the text loader built another world than from_json", load, "");
+  for (std::size_t i = 0; i < dom.chats.size(); ++i)
+    if (streamed.chats[i].data.id != dom.chats[i].data.id ||
+        streamed.chats[i].messages().size() != dom.chats[i].messages().size())
+      fakegraph_fuzz::violation("the text loader built another chat than from_json", load,
+                                dom.chats[i].data.id);
 
   // The contract holds with no fault rules: the seed's are validated, then dropped.
   g->faults().clear();
