@@ -97,15 +97,15 @@ class seed_object {
       out.emplace_back(at(key) + "[" + std::to_string(i) + "]", &v[i]);
     return out;
   }
-  /// A JSON value kept as written (bodies, attachments…), checked for its type.
-  nlohmann::json value(const char* key, nlohmann::json fallback,
-                       nlohmann::json::value_t type) const {
-    if (!has(key)) return fallback;
+  /// A JSON value kept as written (bodies, attachments…), checked for its type; null when
+  /// absent.
+  const nlohmann::json* value(const char* key, nlohmann::json::value_t type) const {
+    if (!has(key)) return nullptr;
     const auto& v = j_.at(key);
     if (v.type() != type)
       fail("seed", "bad_type", at(key),
            "expected " + kind(nlohmann::json(type)) + ", found " + kind(v));
-    return v;
+    return &v;
   }
 
   static std::string kind(const nlohmann::json& v) {
@@ -150,9 +150,9 @@ inline settings load_settings(const nlohmann::json& j) {
   s.strict_query_options = q == "strict";
   s.id_seed = static_cast<std::uint64_t>(o.integer("idSeed", 0, 0));
   // Fault rules and throttling are checked where they are understood (faults.hpp).
-  if (o.has("faults")) s.faults = o.value("faults", nullptr, nlohmann::json::value_t::array);
-  if (o.has("throttling"))
-    s.throttling = o.value("throttling", nullptr, nlohmann::json::value_t::object);
+  if (const auto* faults = o.value("faults", nlohmann::json::value_t::array)) s.faults = *faults;
+  if (const auto* throttling = o.value("throttling", nlohmann::json::value_t::object))
+    s.throttling = *throttling;
   return s;
 }
 
@@ -210,18 +210,18 @@ inline chat_message load_message(const seed_object& m, const chat& c, std::size_
   msg.importance = m.string("importance", "normal");
   msg.subject = m.optional_string("subject");
   using vt = nlohmann::json::value_t;
-  msg.body = m.value("body", msg.body, vt::object);
-  {
-    const seed_object body(msg.body, m.at("body"), {"contentType", "content"});
+  // Absent values keep chat_message's defaults, which are what the seed format says.
+  if (const auto* given = m.value("body", vt::object)) {
+    const seed_object body(*given, m.at("body"), {"contentType", "content"});
     const std::string type = body.string("contentType", "text");
     check_content_type(type, "seed", body.at("contentType"));
     msg.body = {{"contentType", type}, {"content", body.string("content")}};
   }
-  msg.attachments = m.value("attachments", msg.attachments, vt::array);
-  msg.mentions = m.value("mentions", msg.mentions, vt::array);
-  msg.reactions = m.value("reactions", msg.reactions, vt::array);
-  msg.message_history = m.value("messageHistory", msg.message_history, vt::array);
-  msg.event_detail = m.has("eventDetail") ? m.value("eventDetail", nullptr, vt::object) : nullptr;
+  if (const auto* v = m.value("attachments", vt::array)) msg.attachments = *v;
+  if (const auto* v = m.value("mentions", vt::array)) msg.mentions = *v;
+  if (const auto* v = m.value("reactions", vt::array)) msg.reactions = *v;
+  if (const auto* v = m.value("messageHistory", vt::array)) msg.message_history = *v;
+  if (const auto* v = m.value("eventDetail", vt::object)) msg.event_detail = *v;
   if (msg.message_type == "systemEventMessage" && msg.from.type != message_sender::kind::none)
     fail("seed", "bad_value", m.at("from"), "a systemEventMessage has no sender (from: null)");
   if (msg.message_type == "systemEventMessage" && !m.has("body"))

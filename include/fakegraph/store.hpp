@@ -43,6 +43,10 @@ struct origin {
 
 /// A message and what is derived from it once, when it is stored.
 struct stored_message {
+  stored_message() = default;
+  // Made from its message, not from a default chat_message first: that one allocates.
+  explicit stored_message(chat_message m) : data(std::move(m)) {}
+
   chat_message data;
   std::uint64_t seq = 0;    // global insertion order: the "as of" of list snapshots
   std::string wire;         // the chatMessage JSON text as getAllMessages sends it
@@ -701,12 +705,11 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
     fail(o.area, "duplicate_id", o.at("id"),
          "duplicate message id '" + m.id + "' in chat '" + chat_id + "'");
 
-  stored_message sm;
+  stored_message sm(std::move(m));
   sm.seq = sm.changed = w.next_seq++;
-  std::tie(sm.wire, sm.identity_at) = message_wire(m, sc.data.id, false);
-  if (m.message_type == "systemEventMessage")
-    std::tie(sm.wire_system, sm.identity_at_system) = message_wire(m, sc.data.id, true);
-  sm.data = std::move(m);
+  std::tie(sm.wire, sm.identity_at) = message_wire(sm.data, sc.data.id, false);
+  if (sm.data.message_type == "systemEventMessage")
+    std::tie(sm.wire_system, sm.identity_at_system) = message_wire(sm.data, sc.data.id, true);
   message_log& log = sc.log_to_change();
   const auto mi = static_cast<std::uint32_t>(log.messages.size());
   const std::uint32_t best =
