@@ -317,6 +317,14 @@ TEST_CASE("Control plane: the world grows by seed-format fragments, all or nothi
   REQUIRE(exported.status == 200);
   const json value = json::parse(exported.body)["value"];
   CHECK(value.back()["body"]["content"] == "one more");
+  // Another at the same instant comes just after the chat's newest message.
+  const json again = {{"messages",
+                       {{{"chatId", "19:fba5913dd74162ad849c812d81852b2a@thread.v2"},
+                         {"from", {{"user", "adele@contoso.com"}}},
+                         {"body", {{"contentType", "text"}, {"content", "and another"}}}}}}};
+  const auto r2 = call(plane, "POST", "/_fakegraph/world", again.dump());
+  REQUIRE(r2.status == 201);
+  CHECK(json::parse(r2.body)["messages"][0]["id"] == std::to_string(g.clock().now() + 1));
 
   SECTION("a bad fragment is 400 naming the JSON path, and nothing changes") {
     const std::pair<json, std::string> bad[] = {

@@ -423,13 +423,8 @@ class graph {
     const timestamp now = core_->clock.now();
     return core_->db.write([&](detail::world_state& w) {
       if (m.created == 0) {
-        m.created = now;
-        const auto it = w.chat_index.find(chat_id);
-        if (it != w.chat_index.end()) {
-          const detail::stored_chat& sc = w.chats[it->second];
-          if (!sc.messages().empty())
-            m.created = std::max(m.created, sc.messages()[sc.latest().back()].data.created + 1);
-        }
+        const detail::stored_chat* sc = w.find_chat(chat_id);
+        m.created = sc ? detail::next_message_time(*sc, now) : now;
       }
       const detail::message_ref ref =
           detail::add_message(w, chat_id, std::move(m), {"world", "add_message"});

@@ -466,11 +466,7 @@ inline added_ids add_fragment(world_state& w, const nlohmann::json& fragment, ti
     const stored_chat* sc = next.find_chat(id);
     if (!sc) fail("seed", "unknown_chat", path + ".chatId", "unknown chat '" + id + "'");
     chat_message msg = load_message(o, sc->data, 0);
-    if (!seeded_message_time(o)) {
-      msg.created = now;
-      if (!sc->messages().empty())
-        msg.created = std::max(now, sc->messages()[sc->latest().back()].data.created + 1);
-    }
+    if (!seeded_message_time(o)) msg.created = next_message_time(*sc, now);
     const message_ref ref = add_message(next, id, std::move(msg), {"seed", path});
     ids.messages.emplace_back(id, next.message(ref).data.id);
   }

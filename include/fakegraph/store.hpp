@@ -289,6 +289,13 @@ inline bool newer(const chat_message& a, const chat_message& b) {
   return a.created != b.created ? a.created > b.created : a.id > b.id;
 }
 
+/// When a message added to `c` without a time is created: `now`, or just after the chat's
+/// newest message when that is later, so that the new message is the newest.
+inline timestamp next_message_time(const stored_chat& c, timestamp now) {
+  if (c.messages().empty()) return now;
+  return std::max(now, c.messages()[c.latest().back()].data.created + 1);
+}
+
 }  // namespace detail
 
 /// The world of one graph, behind a reader/writer lock.
