@@ -22,6 +22,7 @@
 using fakegraph_test::contains_substring;
 using fakegraph_test::error_id;
 using fakegraph_test::get;
+using fakegraph_test::message_text;
 using nlohmann::json;
 namespace fd = fakegraph::detail;
 
@@ -398,7 +399,7 @@ std::string fingerprint(const fd::world_state& w) {
   std::string out = std::to_string(w.next_seq) + "|" + std::to_string(w.max_modify_lag) + "|";
   for (const auto& sc : w.chats)
     for (const auto& sm : sc.messages()) {
-      out += fd::message_wire(sm.data, sc.data.id, true).first + sm.wire + sm.wire_system;
+      out += message_text(sm, sc.data.id, true) + message_text(sm, sc.data.id, false);
       out += "|" + std::to_string(sm.changed) + "|" + std::to_string(sm.earlier_modified.size());
     }
   const std::map<std::string, std::vector<fd::change_entry>> logs(w.changes_of_user.begin(),
@@ -425,7 +426,7 @@ TEST_CASE("Changes: each change gets a seq and an entry in the log of every memb
   const fd::message_ref ref = fd::find_message(w, world_chat, "m1", here);
   const fd::stored_message& sm = w.message(ref);
   const fakegraph::timestamp was = fakegraph::utc("2026-10-01T09:30:00Z");
-  REQUIRE(sm.data.last_modified == was);
+  REQUIRE(sm.last_modified == was);
   const std::uint64_t added = sm.changed;
   const std::size_t adele_log = w.user_changes(id_adele).size();
   const std::size_t megan_log = w.user_changes(id_megan).size();
@@ -447,15 +448,16 @@ TEST_CASE("Changes: each change gets a seq and an entry in the log of every memb
   CHECK(seq == next);
   CHECK(seq > added);
   CHECK(w.next_seq == next + 1);
-  CHECK(sm.data.last_modified == at_now);
+  CHECK(sm.last_modified == at_now);
   CHECK(sm.earlier_modified ==
         std::vector<std::pair<std::uint64_t, fakegraph::timestamp>>{{seq, was}});
   CHECK(sm.last_modified_as_of(seq - 1) == was);
   CHECK(sm.last_modified_as_of(seq) == at_now);
-  CHECK(w.max_modify_lag == at_now - sm.data.created);
-  // The wire text is written again.
-  CHECK(json::parse(sm.wire).at("lastModifiedDateTime") == "2026-11-01T12:00:00Z");
-  CHECK(sm.wire == fd::message_wire(sm.data, world_chat, false).first);
+  CHECK(w.max_modify_lag == at_now - sm.created);
+  // The message is written in its new state.
+  CHECK(json::parse(message_text(sm, world_chat)).at("lastModifiedDateTime") ==
+        "2026-11-01T12:00:00Z");
+  CHECK(sm.model().last_modified == at_now);
 
   for (const std::string& id : {id_adele, id_megan}) {
     INFO(id);
@@ -494,6 +496,76 @@ TEST_CASE("Changes: copies of a world share a chat's messages until one of them 
   added.created = at_now + 1;
   fd::add_message(w, world_chat, added, here);
   CHECK(&w.chats[0].messages() == owned);
+}
+
+TEST_CASE("Store: a message is kept compact and gives its model back whole", "[store][compact]") {
+  fd::world_state w = changes_world();
+  // Messages of one sender share its sender; a system event has none.
+  const fd::stored_message& m1 = w.message(fd::find_message(w, world_chat, "m1", here));
+  const fd::stored_message& gone = w.message(fd::find_message(w, world_chat, "gone", here));
+  const fd::stored_message& sys = w.message(fd::find_message(w, world_chat, "sys", here));
+  CHECK(w.senders.size() == 2);  // Adele and Megan
+  CHECK(sys.from == nullptr);
+  CHECK(sys.sender().type == fakegraph::message_sender::kind::none);
+  // A plain message keeps none of the rare fields.
+  CHECK(m1.extras == nullptr);
+  CHECK(gone.extras == nullptr);
+  // (Adding messages below may move the stored ones: no reference is kept past here.)
+  fakegraph::chat_message again;
+  again.id = "m2";
+  again.from.type = fakegraph::message_sender::kind::user;
+  again.from.id = adele;  // by UPN: stored as the same sender as m1's
+  again.created = at_now;
+  const fd::message_ref second = fd::add_message(w, world_chat, again, here);
+  CHECK(w.message(second).from == w.message(fd::find_message(w, world_chat, "m1", here)).from);
+  CHECK(w.senders.size() == 2);
+
+  // A message with every field comes back as it was given, its sender resolved.
+  fakegraph::chat_message full;
+  full.id = "full";
+  full.from.type = fakegraph::message_sender::kind::user;
+  full.from.id = megan;
+  full.created = at_now;
+  full.last_modified = at_now + 5;
+  full.last_edited = at_now + 5;
+  full.importance = "urgent";
+  full.subject = "Subject";
+  full.body = {{"contentType", "html"}, {"content", "<p>\u00e9t\u00e9 \"quoted\"</p>"}};
+  full.attachments = json::array({{{"id", "a1"}, {"contentType", "reference"}}});
+  full.mentions = json::array({{{"id", 0}, {"mentionText", "Adele"}}});
+  full.reactions = json::array({{{"reactionType", "like"}}});
+  full.message_history =
+      json::array({{{"actions", "reactionAdded"}, {"modifiedDateTime", "2026-11-01T12:00:00Z"}}});
+  full.event_detail = {{"@odata.type", "#microsoft.graph.chatRenamedEventMessageDetail"}};
+  const fd::stored_message& stored = w.message(fd::add_message(w, world_chat, full, here));
+  REQUIRE(stored.extras != nullptr);
+  const fakegraph::chat_message back = stored.model();
+  CHECK(back.id == full.id);
+  CHECK(back.from.type == full.from.type);
+  CHECK(back.from.id == id_megan);
+  CHECK(back.from.tenant_id == "b33cbe9f-8ebe-4f2a-912b-7e2a427f477f");
+  CHECK(back.created == full.created);
+  CHECK(back.last_modified == full.last_modified);
+  CHECK(back.last_edited == full.last_edited);
+  CHECK_FALSE(back.deleted.has_value());
+  CHECK(back.message_type == "message");
+  CHECK(back.importance == "urgent");
+  CHECK(back.subject == full.subject);
+  CHECK(back.body == full.body);
+  CHECK(back.attachments == full.attachments);
+  CHECK(back.mentions == full.mentions);
+  CHECK(back.reactions == full.reactions);
+  CHECK(back.message_history == full.message_history);
+  CHECK(back.event_detail == full.event_detail);
+  // And it is written from what is stored.
+  const json wire = json::parse(message_text(stored, world_chat));
+  CHECK(wire.at("subject") == "Subject");
+  CHECK(wire.at("importance") == "urgent");
+  CHECK(wire.at("body") == full.body);
+  CHECK(wire.at("attachments") == full.attachments);
+  CHECK(wire.at("messageHistory") == full.message_history);
+  CHECK(wire.at("eventDetail") == full.event_detail);
+  CHECK(wire.at("lastEditedDateTime") == "2026-11-01T12:00:00.005Z");
 }
 
 TEST_CASE("Changes: a refused change names its fault and changes nothing", "[changes][refusals]") {

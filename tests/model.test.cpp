@@ -3,6 +3,7 @@
 // Expectations are written from the spec text and compared as JSON values.
 
 #include <fakegraph/model.hpp>
+#include <fakegraph/store.hpp>  // messages are written as the store keeps them
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
@@ -33,17 +34,26 @@ json chat_json(const fakegraph::chat& c, const fakegraph::chat_member* viewer,
     w.end_object();
   });
 }
+// A message as the store keeps it (a user sender's userIdentityType is relative to the
+// reader's tenant).
+fd::stored_message stored(const fakegraph::chat_message& m) {
+  fd::world_state world;
+  fd::stored_message sm;
+  fd::set_content(world, sm, m);
+  return sm;
+}
 json message_json(const fakegraph::chat_message& m, const std::string& chat_id,
-                  bool system_type_visible, std::string_view identity_type) {
+                  bool system_type_visible, std::string_view reader_tenant) {
   return written([&](fd::json_writer& w) {
-    fd::write_message(w, m, chat_id, system_type_visible, identity_type);
+    fd::write_message(w, stored(m), chat_id, system_type_visible, reader_tenant,
+                      fd::message_shape::export_item);
   });
 }
 json sender_json(const fakegraph::message_sender& s, std::string_view identity_type) {
   return written([&](fd::json_writer& w) { fd::write_sender(w, s, identity_type); });
 }
 json preview_json(const fakegraph::chat_message& m, std::string_view reader_tenant) {
-  return written([&](fd::json_writer& w) { fd::write_preview(w, m, reader_tenant); });
+  return written([&](fd::json_writer& w) { fd::write_preview(w, stored(m), reader_tenant); });
 }
 json member_json(const fakegraph::chat& c, const fakegraph::chat_member& m,
                  const fakegraph::user& u) {
@@ -235,8 +245,8 @@ TEST_CASE("message_json writes getAllMessages' chatMessage with every documented
       {"reactions", json::array()},
       {"messageHistory", json::array()},
   };
-  CHECK(value_of(message_json(m, chat_id, false, "aadUser")) == expected);
-  CHECK(value_of(message_json(m, chat_id, true, "aadUser")) ==
+  CHECK(value_of(message_json(m, chat_id, false, contoso)) == expected);
+  CHECK(value_of(message_json(m, chat_id, true, contoso)) ==
         expected);  // the Prefer switch is for system events only
 }
 
@@ -258,7 +268,7 @@ TEST_CASE("message_json: edits, deletions, subject and importance", "[model]") {
                               {"displayName", nullptr},
                               {"reactionContentUrl", nullptr},
                               {"user", nullptr}}});
-  const json j = value_of(message_json(m, "c", false, "aadUser"));
+  const json j = value_of(message_json(m, "c", false, contoso));
   CHECK(j["lastEditedDateTime"] == "2021-05-25T20:14:00.018Z");
   CHECK(j["deletedDateTime"] == "2021-05-25T20:15:00.5Z");
   CHECK(j["lastModifiedDateTime"] == "2021-05-25T20:15:00.5Z");
@@ -272,8 +282,8 @@ TEST_CASE("message_json: edits, deletions, subject and importance", "[model]") {
 
 TEST_CASE("message_json hides systemEventMessage unless the caller opts in", "[model]") {
   const fakegraph::chat_message m = system_message();
-  const json hidden = value_of(message_json(m, "c", false, "aadUser"));
-  const json shown = value_of(message_json(m, "c", true, "aadUser"));
+  const json hidden = value_of(message_json(m, "c", false, contoso));
+  const json shown = value_of(message_json(m, "c", true, contoso));
   CHECK(hidden["messageType"] == "unknownFutureValue");
   CHECK(shown["messageType"] == "systemEventMessage");
   CHECK(hidden["from"] == nullptr);
@@ -288,7 +298,7 @@ TEST_CASE("message_json hides systemEventMessage unless the caller opts in", "[m
   // Other types pass through whatever the switch says.
   fakegraph::chat_message event = user_message();
   event.message_type = "chatEvent";
-  CHECK(value_of(message_json(event, "c", false, "aadUser"))["messageType"] == "chatEvent");
+  CHECK(value_of(message_json(event, "c", false, contoso))["messageType"] == "chatEvent");
 }
 
 // ---- identity sets ------------------------------------------------------------------------

@@ -25,6 +25,7 @@ using nlohmann::json;
 namespace fd = fakegraph::detail;
 using fakegraph_test::bearer;
 using fakegraph_test::get;
+using fakegraph_test::message_text;
 
 namespace {
 
@@ -204,7 +205,7 @@ TEST_CASE("the default world follows the id formats it documents", "[seed]") {
         CHECK(std::regex_match(c.id, one_on_one_id));
         break;
     }
-    for (const auto& m : sc.messages()) CHECK(m.data.id == std::to_string(m.data.created));
+    for (const auto& m : sc.messages()) CHECK(m.id == std::to_string(m.created));
   }
 }
 
@@ -464,8 +465,8 @@ TEST_CASE("a message's time may come from its id alone, and counts for the chat'
   const fd::world_state w = fd::load_seed(seed);
   const fd::stored_chat& c = chat_at(w, 4);
   REQUIRE(c.messages().size() == 2);
-  CHECK(fakegraph::format_time(c.messages()[1].data.created) == "2021-05-25T20:12:14.864Z");
-  CHECK(c.messages()[1].data.last_modified == c.messages()[1].data.created);
+  CHECK(fakegraph::format_time(c.messages()[1].created) == "2021-05-25T20:12:14.864Z");
+  CHECK(c.messages()[1].last_modified == c.messages()[1].created);
   CHECK(fakegraph::format_time(c.data.created) == "2021-05-25T20:12:14.864Z");
 }
 
@@ -474,41 +475,41 @@ TEST_CASE("a message's id defaults to its createdDateTime in epoch milliseconds"
   for (const auto& sc : w.chats)
     for (const auto& m : sc.messages()) {
       INFO(sc.data.id);
-      CHECK(m.data.id == std::to_string(m.data.created));
+      CHECK(m.id == std::to_string(m.created));
     }
   const fd::stored_chat& federated = chat_at(w, 2);
   REQUIRE(federated.messages().size() == 2);
-  CHECK(federated.messages()[0].data.id ==
+  CHECK(federated.messages()[0].id ==
         "1789410129304");  // date -u -d 2026-09-14T18:22:09.304Z +%s%3N
   // Message ids are unique per chat only: the same id in two chats loads.
   json seed = sparse_seed();
   seed["chats"][4]["messages"] = seed["chats"][2]["messages"];
   for (auto& m : seed["chats"][4]["messages"]) m["from"]["user"] = "bob@contoso.com";
-  CHECK(chat_at(fd::load_seed(seed), 4).messages()[0].data.id == "1789410129304");
+  CHECK(chat_at(fd::load_seed(seed), 4).messages()[0].id == "1789410129304");
 }
 
 TEST_CASE("lastModifiedDateTime defaults to the latest of created, edited and deleted", "[seed]") {
   const fd::world_state w = fd::load_seed(sparse_seed());
   const fd::stored_chat& launch = chat_at(w, 0);
   auto modified = [&](std::size_t i) {
-    return fakegraph::format_time(launch.messages().at(i).data.last_modified);
+    return fakegraph::format_time(launch.messages().at(i).last_modified);
   };
   CHECK(modified(0) == "2026-10-02T09:00:00.5Z");  // only created
   CHECK(modified(1) == "2026-10-01T08:30:00Z");    // edited
   CHECK(modified(2) == "2026-10-03T10:02:00Z");    // edited, then deleted
-  CHECK_FALSE(launch.messages()[0].data.last_edited.has_value());
-  CHECK_FALSE(launch.messages()[0].data.deleted.has_value());
+  CHECK_FALSE(launch.messages()[0].last_edited.has_value());
+  CHECK_FALSE(launch.messages()[0].deleted.has_value());
   // A given value wins.
   json seed = sparse_seed();
   seed["chats"][0]["messages"][1]["lastModifiedDateTime"] = "2026-10-01T09:00:00Z";
-  CHECK(fakegraph::format_time(chat_at(fd::load_seed(seed), 0).messages()[1].data.last_modified) ==
+  CHECK(fakegraph::format_time(chat_at(fd::load_seed(seed), 0).messages()[1].last_modified) ==
         "2026-10-01T09:00:00Z");
 }
 
 TEST_CASE("message defaults: body, type, importance, senders, system events", "[seed]") {
   const fd::world_state w = fd::load_seed(sparse_seed());
   const fd::stored_chat& launch = chat_at(w, 0);
-  const auto& text = launch.messages()[0].data;
+  const fakegraph::chat_message text = launch.messages()[0].model();
   CHECK(text.body ==
         json({{"contentType", "text"}, {"content", "second"}}));  // contentType defaults to text
   CHECK(text.message_type == "message");
@@ -528,13 +529,13 @@ TEST_CASE("message defaults: body, type, importance, senders, system events", "[
   CHECK(fakegraph::identity_type_seen_from(text.from, text.from.tenant_id) == "aadUser");
 
   // A system event: no sender, the <systemEventMessage/> body.
-  const auto& system = launch.messages()[3].data;
+  const fakegraph::chat_message system = launch.messages()[3].model();
   CHECK(system.message_type == "systemEventMessage");
   CHECK(system.from.type == fakegraph::message_sender::kind::none);
   CHECK(system.body == json({{"contentType", "html"}, {"content", "<systemEventMessage/>"}}));
 
   // An application sender is a bot unless told otherwise.
-  const auto& bot = launch.messages()[4].data;
+  const fakegraph::chat_message bot = launch.messages()[4].model();
   CHECK(bot.from.type == fakegraph::message_sender::kind::application);
   CHECK(bot.from.id == "bot-1");
   CHECK(bot.from.display_name == "Bot");
@@ -543,33 +544,43 @@ TEST_CASE("message defaults: body, type, importance, senders, system events", "[
   // userIdentityType is relative to the tenant whose data is read, not to the chat's host:
   // Fay (Fabrikam, the chat's tenant) is federated to a Contoso reader, Ann (Contoso) is not.
   const fd::stored_chat& federated = chat_at(w, 2);
-  const auto& fay = federated.messages()[0].data.from;
-  const auto& ann = federated.messages()[1].data.from;
+  const fakegraph::message_sender& fay = federated.messages()[0].sender();
+  const fakegraph::message_sender& ann = federated.messages()[1].sender();
   CHECK(fakegraph::identity_type_seen_from(fay, t1) == "federatedUser");
   CHECK(fakegraph::identity_type_seen_from(fay, fay.tenant_id) == "aadUser");
   CHECK(fakegraph::identity_type_seen_from(ann, t1) == "aadUser");
   CHECK(fakegraph::identity_type_seen_from(ann, fay.tenant_id) == "federatedUser");
-  CHECK(federated.messages()[1].data.from.tenant_id == t1);
+  CHECK(federated.messages()[1].sender().tenant_id == t1);
 }
 
-TEST_CASE("stored messages carry their wire JSON, system events in both spellings", "[seed]") {
+TEST_CASE("stored messages are written as their model says, system events in both spellings",
+          "[seed]") {
   const fd::world_state w = fd::load_seed(sparse_seed());
   const fd::stored_chat& launch = chat_at(w, 0);
   for (const auto& m : launch.messages()) {
-    const json wire = json::parse(m.wire);
-    const std::string type(fakegraph::identity_type_seen_from(m.data.from, m.data.from.tenant_id));
-    fd::json_writer writer;
-    fd::write_message(writer, m.data, launch.data.id, false, type);
-    CHECK(wire == json::parse(writer.take()));
+    const json wire = json::parse(message_text(m, launch.data.id));
+    const fakegraph::chat_message model = m.model();
+    CHECK(wire["id"] == model.id);
     CHECK(wire["chatId"] == launch.data.id);
-    CHECK(wire["etag"] == std::to_string(m.data.last_modified));
+    CHECK(wire["etag"] == std::to_string(m.last_modified));
+    CHECK(wire["createdDateTime"] == fakegraph::format_time(model.created));
+    CHECK(wire["importance"] == model.importance);
+    CHECK(wire["body"] == model.body);
+    CHECK(wire["attachments"] == model.attachments);
+    CHECK(wire["mentions"] == model.mentions);
+    CHECK(wire["reactions"] == model.reactions);
+    CHECK(wire["messageHistory"] == model.message_history);
+    CHECK(wire["eventDetail"] == model.event_detail);
+    CHECK(wire["subject"] == (model.subject ? json(*model.subject) : json(nullptr)));
   }
-  const json hidden = json::parse(launch.messages()[3].wire);
-  const json shown = json::parse(launch.messages()[3].wire_system);
+  const json hidden = json::parse(message_text(launch.messages()[3], launch.data.id, false));
+  const json shown = json::parse(message_text(launch.messages()[3], launch.data.id, true));
   CHECK(hidden["messageType"] == "unknownFutureValue");
   CHECK(shown["messageType"] == "systemEventMessage");
   CHECK(hidden["from"] == nullptr);
-  CHECK(launch.messages()[0].wire_system.empty());
+  // Other messages are the same either way.
+  CHECK(message_text(launch.messages()[0], launch.data.id, false) ==
+        message_text(launch.messages()[0], launch.data.id, true));
 }
 
 TEST_CASE("previews, members and viewpoints default as documented, seen through List chats",
@@ -681,10 +692,8 @@ TEST_CASE("getAllMessages serves the seeded messages with their derived fields",
   std::set<std::string> live;          // not deleted: exported whatever the 21-day rule says
   for (const unsigned ci : {0u, 2u})
     for (const auto& m : chat_at(w, ci).messages()) {
-      std::string wire;
-      fd::append_message_wire(wire, m, false, reader);
-      stored[m.data.id] = json::parse(wire);
-      if (!m.data.deleted) live.insert(m.data.id);
+      stored[m.id] = json::parse(message_text(m, chat_at(w, ci).data.id, false, &reader));
+      if (!m.deleted) live.insert(m.id);
     }
   std::set<std::string> seen;
   const json page = r.json();
@@ -796,7 +805,7 @@ TEST_CASE("accepted: 'x-' keys at every level, whatever their value", "[seed]") 
   }
   const fd::world_state w = fd::load_seed(seed);
   // Extension keys never reach the wire.
-  CHECK(chat_at(w, 0).messages()[0].data.body ==
+  CHECK(chat_at(w, 0).messages()[0].model().body ==
         json({{"contentType", "text"}, {"content", "hi"}}));
   const fakegraph::graph g = fakegraph::graph::from_json(seed);
   CHECK(get(g, "/v1.0/me/chats", "ann").body.find("x-comment") == std::string::npos);
@@ -1423,9 +1432,9 @@ TEST_CASE("a big seed loads in bulk and its indexes come out ordered", "[seed]")
     const fd::stored_message* latest =
         w.latest_message(c, w.next_seq, c.data.members.front().user_id);
     REQUIRE(latest);
-    fakegraph::timestamp newest = c.messages().front().data.created;
-    for (const auto& m : c.messages()) newest = std::max(newest, m.data.created);
-    CHECK(latest->data.created == newest);
+    fakegraph::timestamp newest = c.messages().front().created;
+    for (const auto& m : c.messages()) newest = std::max(newest, m.created);
+    CHECK(latest->created == newest);
   }
 }
 
@@ -1460,7 +1469,8 @@ std::string world_text(const fd::world_state& w) {
     for (const auto& m : c.members)
       out += "  member " + m.user_id + " " + std::to_string(m.visible_history_start) + "\n";
     for (const auto& m : sc.messages())
-      out += "  " + std::to_string(m.seq) + " " + m.wire + " " + m.wire_system + "\n";
+      out += "  " + std::to_string(m.seq) + " " + message_text(m, c.id, false) + " " +
+             message_text(m, c.id, true) + "\n";
   }
   const std::map<std::string, fakegraph::token> tokens(w.tokens.begin(), w.tokens.end());
   for (const auto& [value, t] : tokens)

@@ -145,15 +145,16 @@ inline std::optional<timestamp> parse_time(std::string_view s) {
   return detail::floor_div(*ticks, detail::ticks_per_ms);
 }
 
+/// The longest time text: a 20-digit year at most, then 20 more.
+inline constexpr std::size_t max_time_chars = 48;
+
 /// Graph's wire format: UTC with `Z`, the fraction without trailing zeros, none when whole
-/// (`2020-12-04T23:10:28.51Z`, `0001-01-01T00:00:00Z`), appended to `out` (a std::string, or
-/// the text_buffer answers are written into).
-template <class Text>
-void append_time(Text& out, timestamp t) {
+/// (`2020-12-04T23:10:28.51Z`, `0001-01-01T00:00:00Z`), written at `text` (room for
+/// max_time_chars); returns its length.
+inline std::size_t write_time(char* text, timestamp t) {
   const std::int64_t days = detail::floor_div(t, 86400000);
   std::int64_t rest = t - days * 86400000;
   const detail::civil c = detail::civil_from_days(days);
-  char text[48];  // a 20-digit year at most, then 20 more
   char* p = detail::put_digits(text, c.year, 4);
   *p++ = '-';
   p = detail::put_digits(p, c.month, 2);
@@ -178,7 +179,14 @@ void append_time(Text& out, timestamp t) {
     p = detail::put_digits(p, ms, width);
   }
   *p++ = 'Z';
-  out.append(text, static_cast<std::size_t>(p - text));
+  return static_cast<std::size_t>(p - text);
+}
+
+/// The same, appended to `out` (a std::string, or the text_buffer answers are written into).
+template <class Text>
+void append_time(Text& out, timestamp t) {
+  char text[max_time_chars];
+  out.append(text, write_time(text, t));
 }
 
 /// The same, as a string.

@@ -371,7 +371,9 @@ class control_plane {
     try {
       stored = graph_.core_->db.write([&](detail::world_state& w) {
         const detail::message_ref ref = make(w, now);
-        return status == 204 ? std::string() : w.message(ref).wire;
+        if (status == 204) return std::string();
+        const detail::stored_message& m = w.message(ref);
+        return detail::message_text(m, w.chats[ref.chat].data.id, false, m.sender().tenant_id);
       });
     } catch (const error& e) {
       if (e.id() == "fakegraph.control.unknown_chat" ||

@@ -26,7 +26,7 @@ inline constexpr int get_all_messages_page_size = 20;  // Q20: what Graph sends 
 inline constexpr timestamp deleted_export_window = 21LL * 24 * 60 * 60 * 1000;
 
 /// Whether a deleted message is past the export window at `now` (and so no longer exported).
-inline bool purged(const chat_message& m, timestamp now) {
+inline bool purged(const stored_message& m, timestamp now) {
   return m.deleted && *m.deleted < now - deleted_export_window;
 }
 // The service plan model=A needs on the user named in the URL (Microsoft Communications DLP).
@@ -123,20 +123,21 @@ struct message_clause {
   std::string value;
 
   /// Whether `m` matches, as read in the data of `reader_tenant` (userIdentityType is relative).
-  bool matches(const chat_message& m, std::string_view reader_tenant) const {
-    const bool by_user = m.from.type == message_sender::kind::user;
-    const bool by_app = m.from.type == message_sender::kind::application;
+  bool matches(const stored_message& m, std::string_view reader_tenant) const {
+    const message_sender& from = m.sender();
+    const bool by_user = from.type == message_sender::kind::user;
+    const bool by_app = from.type == message_sender::kind::application;
     switch (type) {
       case kind::user_id:
-        return by_user && iequals(m.from.id, value);
+        return by_user && iequals(from.id, value);
       case kind::user_identity_type:
-        return by_user && identity_type_seen_from(m.from, reader_tenant) == value;
+        return by_user && identity_type_seen_from(from, reader_tenant) == value;
       case kind::application_identity_type:
-        return by_app && m.from.identity_type == value;
+        return by_app && from.identity_type == value;
       case kind::message_type_eq:
-        return m.message_type == value;
+        return to_string(m.kind) == value;
       case kind::message_type_ne:
-        return m.message_type != value;
+        return to_string(m.kind) != value;
     }
     return false;
   }
@@ -149,7 +150,7 @@ struct message_filter {
   std::optional<timestamp> before;  // lastModifiedDateTime lt
   std::vector<std::vector<message_clause>> groups;
 
-  bool matches(const chat_message& m, std::string_view reader_tenant) const {
+  bool matches(const stored_message& m, std::string_view reader_tenant) const {
     if (after && m.last_modified <= *after) return false;
     if (before && m.last_modified >= *before) return false;
     for (const auto& group : groups) {
@@ -339,7 +340,7 @@ inline bool operator<(const message_key& a, const message_key& b) {
 }
 
 inline message_key key_of(const world_state& w, message_ref r) {
-  return {w.message(r).data.created, w.chats[r.chat].data.id, w.message(r).data.id};
+  return {w.message(r).created, w.chats[r.chat].data.id, w.message(r).id};
 }
 
 /// Where a page ends: the sort key of its last message and, as a hint, that message's
@@ -457,19 +458,18 @@ inline response get_all_messages(const endpoint_call& call) {
   } else if (filter.after) {
     // lastModified > X can only hold for messages created after X - max_modify_lag.
     const timestamp lowest = *filter.after - w.max_modify_lag;
-    start = static_cast<std::size_t>(std::upper_bound(refs.begin(), refs.end(), lowest,
-                                                      [&](timestamp t, message_ref r) {
-                                                        return t < w.message(r).data.created;
-                                                      }) -
-                                     refs.begin());
+    start = static_cast<std::size_t>(
+        std::upper_bound(refs.begin(), refs.end(), lowest,
+                         [&](timestamp t, message_ref r) { return t < w.message(r).created; }) -
+        refs.begin());
   }
   const auto page_size = static_cast<std::size_t>(top);
   std::vector<std::size_t> page;  // positions in refs
   page.reserve(page_size);
   bool more = false;
   for (std::size_t i = start; i < refs.size(); ++i) {
-    if (i + prefetch_ahead < refs.size()) prefetch(&w.message(refs[i + prefetch_ahead]).data);
-    const chat_message& m = w.message(refs[i]).data;
+    if (i + prefetch_ahead < refs.size()) prefetch(&w.message(refs[i + prefetch_ahead]));
+    const stored_message& m = w.message(refs[i]);
     if (filter.before && m.created >= *filter.before)
       break;  // lastModified >= created: none later match
     if (purged(m, call.ctx.now)) continue;
@@ -498,16 +498,9 @@ inline response get_all_messages(const endpoint_call& call) {
     }
   }
 
-  // The page is written from each message's stored wire text, not re-serialised.
+  // About 900 bytes a message: written once, without growing.
   const bool system_visible = prefers(call.req, "include-unknown-enum-members");
-  std::size_t bytes = 256;
-  for (const std::size_t i : page) {
-    const stored_message& m = w.message(refs[i]);
-    const std::string& text = system_visible && !m.wire_system.empty() ? m.wire_system : m.wire;
-    prefetch(text.data());
-    bytes += text.size() + 1;
-  }
-  json_writer out(bytes);
+  json_writer out(512 + page.size() * 1024);
   begin_page(out, call.ctx,
              call.ctx.origin + "/" + call.ctx.version + "/$metadata#Collection(chatMessage)")
       .key("@odata.count")
@@ -518,9 +511,8 @@ inline response get_all_messages(const endpoint_call& call) {
                          encode_skiptoken(to_cursor(w, refs, page.back()), bound, call.secret)));
   out.key("value").begin_array();
   for (const std::size_t i : page)
-    out.raw_from([&](auto& text) {
-      append_message_wire(text, w.message(refs[i]), system_visible, target->tenant_id);
-    });
+    write_message(out, w.message(refs[i]), w.chats[refs[i].chat].data.id, system_visible,
+                  target->tenant_id, message_shape::export_item);
   out.end_array().end_object();
   return make_response(call.ctx, 200, out.take());
 }

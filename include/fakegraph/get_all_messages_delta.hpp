@@ -118,9 +118,8 @@ inline response get_all_messages_delta(const endpoint_call& call) {
   const std::vector<change_entry>& log = call.world.user_changes(target->id);
   const timestamp window_start = months_before(call.ctx.now, delta_window_months);
   auto shown = [&](const change_entry& e) {
-    const stored_message& sm = call.world.message(e.ref);
-    const chat_message& m = sm.data;
-    return sm.changed <= e.seq && e.seq > s.watermark && m.created >= window_start &&
+    const stored_message& m = call.world.message(e.ref);
+    return m.changed <= e.seq && e.seq > s.watermark && m.created >= window_start &&
            !purged(m, call.ctx.now) && (!s.after || m.last_modified > *s.after);
   };
   std::vector<const change_entry*> page;
@@ -155,12 +154,9 @@ inline response get_all_messages_delta(const endpoint_call& call) {
              encode_skiptoken(s.to_cursor(), bound, call.secret))
       .key("value")
       .begin_array();
-  for (const change_entry* e : page) {
-    const chat_message& m = call.world.message(e->ref).data;
-    write_message(w, m, call.world.chats[e->ref.chat].data.id, system_visible,
-                  identity_type_seen_from(m.from, target->tenant_id), nullptr,
-                  message_shape::delta_item);
-  }
+  for (const change_entry* e : page)
+    write_message(w, call.world.message(e->ref), call.world.chats[e->ref.chat].data.id,
+                  system_visible, target->tenant_id, message_shape::delta_item);
   w.end_array().end_object();
   return make_response(call.ctx, 200, w.take());
 }

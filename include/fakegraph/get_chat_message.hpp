@@ -18,25 +18,20 @@ inline response get_chat_message(const endpoint_call& call) {
   if (auto e = read_query_options(call, q)) return *e;  // it takes none (§9)
 
   const chat& c = found->data;
-  const auto it = found->message_index().find(call.where.message_key);
+  const std::optional<std::uint32_t> at = found->position_of(call.where.message_key);
   const chat_member* member = viewer ? call.world.member_of(c, viewer->id) : nullptr;
   // Q28: an unknown message is 404; so is one sent before the viewer's visible history.
-  if (it == found->message_index().end() ||
-      (member && !sees(*member, found->messages()[it->second].data)))
+  if (!at || (member && !sees(*member, found->messages()[*at])))
     return graph_error(
         call.ctx, 404, "NotFound",
         "Message '" + call.where.message_key + "' was not found in chat '" + c.id + "'.");
 
   json_writer w;
-  // The stored text without its leading `{"@odata.type":…,` continues (and ends) the object.
-  w.begin_object()
-      .key("@odata.context")
-      .value(chat_context(call.ctx, c) + "/messages/$entity")
-      .raw_from([&](auto& out) {
-        append_message_wire(
-            out, found->messages()[it->second], prefers(call.req, "include-unknown-enum-members"),
-            viewer ? viewer->tenant_id : call.who.tenant_id, untyped_message_members);
-      });
+  w.begin_object().key("@odata.context").value(chat_context(call.ctx, c) + "/messages/$entity");
+  write_message_members(w, found->messages()[*at], c.id,
+                        prefers(call.req, "include-unknown-enum-members"),
+                        viewer ? viewer->tenant_id : call.who.tenant_id, message_shape::chat_item);
+  w.end_object();
   return make_response(call.ctx, 200, w.take());
 }
 

@@ -428,7 +428,7 @@ class graph {
       }
       const detail::message_ref ref =
           detail::add_message(w, chat_id, std::move(m), {"world", "add_message"});
-      return w.message(ref).data.id;
+      return w.message(ref).id;
     });
   }
 

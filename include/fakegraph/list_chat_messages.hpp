@@ -110,20 +110,20 @@ inline response list_chat_messages(const endpoint_call& call) {
   const chat_member* member = viewer ? call.world.member_of(c, viewer->id) : nullptr;
   std::vector<row> rows;
   for (const stored_message& m : found->messages()) {
-    if (m.seq > as_of || (member && !sees(*member, m.data))) continue;
+    if (m.seq > as_of || (member && !sees(*member, m))) continue;
     const timestamp key =
-        order == chat_message_order::created ? m.data.created : m.last_modified_as_of(as_of);
+        order == chat_message_order::created ? m.created : m.last_modified_as_of(as_of);
     if (filter &&
         ((filter->after && key <= *filter->after) || (filter->before && key >= *filter->before)))
       continue;
-    if (from && !before(after_time, from->key[1], key, m.data.id)) continue;
+    if (from && !before(after_time, from->key[1], key, m.id)) continue;
     rows.push_back({key, &m});
   }
   const auto limit = static_cast<std::size_t>(top);
   const bool more = rows.size() > limit;
   const auto shown = rows.begin() + static_cast<std::ptrdiff_t>(std::min(rows.size(), limit));
   std::partial_sort(rows.begin(), shown, rows.end(), [&](const row& a, const row& b) {
-    return before(a.key, a.m->data.id, b.key, b.m->data.id);
+    return before(a.key, a.m->id, b.key, b.m->id);
   });
   rows.erase(shown, rows.end());
 
@@ -137,14 +137,11 @@ inline response list_chat_messages(const endpoint_call& call) {
     w.key("@odata.nextLink")
         .value(next_link(
             call.ctx, call.raw_path, call.params,
-            encode_skiptoken({{std::to_string(rows.back().key), rows.back().m->data.id}, as_of},
-                             bound, call.secret)));
+            encode_skiptoken({{std::to_string(rows.back().key), rows.back().m->id}, as_of}, bound,
+                             call.secret)));
   w.key("value").begin_array();
   for (const auto& row : rows)
-    w.raw_from([&](auto& out) {
-      out += '{';
-      append_message_wire(out, *row.m, system_visible, reader_tenant, untyped_message_members);
-    });
+    write_message(w, *row.m, c.id, system_visible, reader_tenant, message_shape::chat_item);
   w.end_array().end_object();
   return make_response(call.ctx, 200, w.take());
 }

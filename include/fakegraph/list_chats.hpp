@@ -304,9 +304,9 @@ inline response list_chats(const endpoint_call& call) {
   // Keys (time, tie, id) compare as numbers then strings; newest first, then id. The tie is
   // the preview's id when ordering by preview, else empty.
   auto key_time = [&](const chat_row& r) {
-    return by_preview ? r.preview->data.created : r.chat->data.created;
+    return by_preview ? r.preview->created : r.chat->data.created;
   };
-  auto key_tie = [&](const chat_row& r) { return by_preview ? r.preview->data.id : std::string(); };
+  auto key_tie = [&](const chat_row& r) { return by_preview ? r.preview->id : std::string(); };
   auto before = [&](timestamp ta, const std::string& tie_a, const std::string& id_a, timestamp tb,
                     const std::string& tie_b, const std::string& id_b) {
     if (ta != tb) return ta > tb;
@@ -394,7 +394,7 @@ inline response list_chats(const endpoint_call& call) {
     if (expand.preview) {
       w.key("lastMessagePreview");
       if (row.preview)
-        write_preview(w, row.preview->data, target->tenant_id);
+        write_preview(w, *row.preview, target->tenant_id);
       else
         w.null();
     }

@@ -185,18 +185,11 @@ void append_chat_web_url(Text& out, const chat& c) {
   out += '"';
 }
 
-/// How a chatMessage is written: as getAllMessages and the chat's own lists write it, or as
-/// getAllMessages/delta does (graph-semantics §7.4: no @odata.type on the item, `subject` ""
-/// when it has none, a typed `from.user`, no messageHistory).
-enum class message_shape { export_item, delta_item };
-
 /// chatMessageFromIdentitySet: all three keys present, the unused ones null.
-/// `user_identity_type` is what a user sender's userIdentityType says to this reader; where
-/// its text starts is stored in `*identity_at` when given. `typed_user` gives the user its
-/// `@odata.type` (delta items).
+/// `user_identity_type` is what a user sender's userIdentityType says to this reader.
+/// `typed_user` gives the user its `@odata.type` (delta items).
 inline void write_sender(json_writer& w, const message_sender& s,
-                         std::string_view user_identity_type, std::size_t* identity_at = nullptr,
-                         bool typed_user = false) {
+                         std::string_view user_identity_type, bool typed_user = false) {
   if (s.type == message_sender::kind::none) {
     w.null();
     return;
@@ -213,98 +206,12 @@ inline void write_sender(json_writer& w, const message_sender& s,
   else
     w.value(s.display_name);
   if (is_user) {
-    w.key("userIdentityType");
-    if (identity_at) *identity_at = w.size() + 1;  // inside the quotes
-    w.value(user_identity_type).key("tenantId").value(s.tenant_id);
+    w.key("userIdentityType").value(user_identity_type).key("tenantId").value(s.tenant_id);
   } else {
     w.key("applicationIdentityType").value(s.identity_type);
   }
   w.end_object();
   if (!is_user) w.key("device").null().key("user").null();
-  w.end_object();
-}
-
-/// The chatMessage in `shape`. `system_type_visible` is the
-/// `Prefer: include-unknown-enum-members` switch; `user_identity_type` and `identity_at` as in
-/// write_sender.
-inline void write_message(json_writer& w, const chat_message& m, const std::string& chat_id,
-                          bool system_type_visible, std::string_view user_identity_type,
-                          std::size_t* identity_at = nullptr,
-                          message_shape shape = message_shape::export_item) {
-  const bool delta = shape == message_shape::delta_item;
-  w.begin_object();
-  if (!delta) w.key("@odata.type").value("#microsoft.graph.chatMessage");
-  w.key("id")
-      .value(m.id)
-      .key("replyToId")
-      .null()
-      .key("etag")
-      .value(std::to_string(m.last_modified))
-      .key("messageType")
-      .value(m.message_type == "systemEventMessage" && !system_type_visible
-                 ? std::string_view("unknownFutureValue")
-                 : std::string_view(m.message_type))
-      .key("createdDateTime")
-      .quoted(time_text(m.created))
-      .key("lastModifiedDateTime")
-      .quoted(time_text(m.last_modified))
-      .key("lastEditedDateTime");
-  write_time_or_null(w, m.last_edited);
-  w.key("deletedDateTime");
-  write_time_or_null(w, m.deleted);
-  w.key("subject");
-  if (delta && !m.subject)
-    w.value("");
-  else
-    w.value_or_null(m.subject);
-  w.key("summary")
-      .null()
-      .key("chatId")
-      .value(chat_id)
-      .key("importance")
-      .value(m.importance)
-      .key("locale")
-      .value("en-us")
-      .key("webUrl")
-      .null()
-      .key("channelIdentity")
-      .null()
-      .key("policyViolation")
-      .null()
-      .key("eventDetail")
-      .json_value(m.event_detail)
-      .key("from");
-  write_sender(w, m.from, user_identity_type, identity_at, delta);
-  w.key("body")
-      .json_value(m.body)
-      .key("attachments")
-      .json_value(m.attachments)
-      .key("mentions")
-      .json_value(m.mentions)
-      .key("reactions")
-      .json_value(m.reactions);
-  if (!delta) w.key("messageHistory").json_value(m.message_history);
-  w.end_object();
-}
-
-/// chatMessageInfo, the lastMessagePreview of List chats, as a reader of `reader_tenant` sees
-/// it. Previews always say systemEventMessage (the Prefer rule applies to chatMessage only).
-inline void write_preview(json_writer& w, const chat_message& m, std::string_view reader_tenant) {
-  w.begin_object()
-      .key("id")
-      .value(m.id)
-      .key("createdDateTime")
-      .quoted(time_text(m.created))
-      .key("isDeleted")
-      .value(m.deleted.has_value())
-      .key("messageType")
-      .value(m.message_type)
-      .key("eventDetail")
-      .json_value(m.event_detail)
-      .key("body")
-      .json_value(m.body)
-      .key("from");
-  write_sender(w, m.from, identity_type_seen_from(m.from, reader_tenant));
   w.end_object();
 }
 

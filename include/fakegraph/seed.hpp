@@ -378,7 +378,7 @@ inline void add_chat_entry(world_state& w, const std::string& path, const nlohma
     chat_message msg = load_message(message_objects[i], w.chats[ci].data, i);
     const message_ref ref =
         add_message(w, chat_id, std::move(msg), {"seed", message_objects[i].path()});
-    if (ids) ids->messages.emplace_back(chat_id, w.message(ref).data.id);
+    if (ids) ids->messages.emplace_back(chat_id, w.message(ref).id);
   }
 }
 
@@ -468,7 +468,7 @@ inline added_ids add_fragment(world_state& w, const nlohmann::json& fragment, ti
     chat_message msg = load_message(o, sc->data, 0);
     if (!seeded_message_time(o)) msg.created = next_message_time(*sc, now);
     const message_ref ref = add_message(next, id, std::move(msg), {"seed", path});
-    ids.messages.emplace_back(id, next.message(ref).data.id);
+    ids.messages.emplace_back(id, next.message(ref).id);
   }
   finish_bulk_load(next);
   w = std::move(next);

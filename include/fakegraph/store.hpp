@@ -11,7 +11,6 @@
 #include <shared_mutex>   // std::shared_mutex, std::shared_lock
 #include <string>         // std::string
 #include <string_view>    // std::string_view
-#include <tuple>          // std::tie
 #include <unordered_map>  // std::unordered_map
 #include <utility>        // std::move, std::pair
 #include <vector>         // std::vector
@@ -41,90 +40,291 @@ struct origin {
   }
 };
 
-/// A message and what is derived from it once, when it is stored.
-struct stored_message {
-  stored_message() = default;
-  // Made from its message, not from a default chat_message first: that one allocates.
-  explicit stored_message(chat_message m) : data(std::move(m)) {}
+/// A message's messageType, stored as a number (seeds and builders give it as text).
+enum class message_kind : std::uint8_t { message, system_event, chat_event, typing };
+inline constexpr std::string_view message_kind_names[] = {"message", "systemEventMessage",
+                                                          "chatEvent", "typing"};
+inline std::string_view to_string(message_kind k) {
+  return message_kind_names[static_cast<std::size_t>(k)];
+}
 
-  chat_message data;
-  std::uint64_t seq = 0;    // global insertion order: the "as of" of list snapshots
-  std::string wire;         // the chatMessage JSON text as getAllMessages sends it
-  std::string wire_system;  // the same with systemEventMessage visible (system events only)
-  // Where a relative userIdentityType's value ("aadUser") starts in wire and wire_system; 0
-  // when the sender's type is not relative. A reader of another tenant gets federatedUser.
-  std::uint32_t identity_at = 0;
-  std::uint32_t identity_at_system = 0;
+/// A message's importance, stored as a number.
+enum class message_importance : std::uint8_t { normal, high, urgent };
+inline constexpr std::string_view message_importance_names[] = {"normal", "high", "urgent"};
+inline std::string_view to_string(message_importance i) {
+  return message_importance_names[static_cast<std::size_t>(i)];
+}
+
+/// What few messages have: a subject, an event detail, attachments, mentions, reactions,
+/// history. Kept apart so that a plain message stores one null pointer for all of it; the JSON
+/// values as the text they are written as.
+struct message_extras {
+  std::optional<std::string> subject;
+  std::string event_detail = "null";
+  std::string attachments = "[]";
+  std::string mentions = "[]";
+  std::string reactions = "[]";
+  std::string message_history = "[]";
+};
+
+/// A message sender as its world shares it (one per distinct sender), with its
+/// chatMessageFromIdentitySet written once in each spelling a reader may get:
+/// text[typed * 2 + federated] (see write_sender).
+struct stored_sender {
+  message_sender data;
+  std::string text[4];
+
+  /// The identity set as a reader of `reader_tenant` sees it; `typed` for delta's items.
+  std::string_view text_for(std::string_view reader_tenant, bool typed) const {
+    const bool federated = identity_type_seen_from(data, reader_tenant) == "federatedUser";
+    return text[(typed ? 2 : 0) + (federated ? 1 : 0)];
+  }
+};
+
+/// A message as the store keeps it: compact, because a world may hold millions. What pages
+/// filter and order on is kept as numbers; the body as the JSON text it is written as; the
+/// sender shared by every message of that sender (world_state::senders); the rest, which
+/// few messages have, behind one pointer. Answers are written from it (write_message), and
+/// the public model is made from it again when a change needs one (model()).
+struct stored_message {
+  std::string id;
+  timestamp created = 0;
+  timestamp last_modified = 0;
+  std::optional<timestamp> last_edited;
+  std::optional<timestamp> deleted;
+  std::uint64_t seq = 0;      // global insertion order: the "as of" of list snapshots
   std::uint64_t changed = 0;  // the seq of its latest change: its adding, an edit, a reaction…
+  std::shared_ptr<const stored_sender> from;     // null: no sender
+  std::string body;                              // itemBody, as its JSON text
+  std::shared_ptr<const message_extras> extras;  // null: none of them
   // The lastModifiedDateTime each later change replaced, with that change's seq, oldest first:
   // a walk orders by lastModifiedDateTime as it was when the walk began.
   std::vector<std::pair<std::uint64_t, timestamp>> earlier_modified;
+  message_kind kind = message_kind::message;
+  message_importance importance = message_importance::normal;
 
   /// lastModifiedDateTime as it was once every change up to `as_of` (a seq) was made.
   timestamp last_modified_as_of(std::uint64_t as_of) const {
     for (const auto& [change, replaced] : earlier_modified)
       if (change > as_of) return replaced;
-    return data.last_modified;
+    return last_modified;
+  }
+
+  const message_sender& sender() const {
+    static const message_sender none;
+    return from ? from->data : none;
+  }
+
+  /// The public model of this message, for a change to start from.
+  chat_message model() const {
+    chat_message m;
+    m.id = id;
+    m.from = sender();
+    m.created = created;
+    m.last_modified = last_modified;
+    m.last_edited = last_edited;
+    m.deleted = deleted;
+    m.message_type = std::string(to_string(kind));
+    m.importance = std::string(to_string(importance));
+    m.body = parse_json(body);
+    if (extras) {
+      m.subject = extras->subject;
+      m.event_detail = parse_json(extras->event_detail);
+      m.attachments = parse_json(extras->attachments);
+      m.mentions = parse_json(extras->mentions);
+      m.reactions = parse_json(extras->reactions);
+      m.message_history = parse_json(extras->message_history);
+    }
+    return m;
   }
 };
 
-inline constexpr std::string_view own_tenant_identity = "aadUser";
-inline constexpr std::string_view other_tenant_identity = "federatedUser";
-
-/// Where a message's wire text goes on after `{"@odata.type":"#microsoft.graph.chatMessage",`
-/// (write_message starts so): the chat's own message endpoints write their items from here,
-/// after a `{` of their own, as Graph's items there carry no @odata.type.
-inline constexpr std::size_t untyped_message_members =
-    std::string_view(R"({"@odata.type":"#microsoft.graph.chatMessage",)").size();
-
-/// Writes a message's wire text, from byte `from` on, as a reader of `reader_tenant` sees it,
-/// to `out` (a std::string or a json_writer's text_buffer).
-template <class Text>
-void append_message_wire(Text& out, const stored_message& m, bool system_visible,
-                         std::string_view reader_tenant, std::size_t from = 0) {
-  const bool system = system_visible && !m.wire_system.empty();
-  const std::string_view text = system ? m.wire_system : m.wire;
-  const std::size_t at = system ? m.identity_at_system : m.identity_at;
-  if (at == 0 || iequals(m.data.from.tenant_id, reader_tenant)) {
-    out.append(text.substr(from));
-    return;
-  }
-  out.append(text.substr(from, at - from));
-  out.append(other_tenant_identity);
-  out.append(text.substr(at + own_tenant_identity.size()));
+/// Whether a member sees a message: it was sent from their visibleHistoryStartDateTime on.
+inline bool sees(const chat_member& member, const stored_message& m) {
+  return m.created >= member.visible_history_start;
 }
 
-/// The wire text of a message for a reader of the sender's own tenant, and where its relative
-/// userIdentityType stands (0 when it has none).
-inline std::pair<std::string, std::uint32_t> message_wire(const chat_message& m,
-                                                          const std::string& chat_id,
-                                                          bool system_visible) {
-  const bool relative = m.from.type == message_sender::kind::user && m.from.identity_type.empty();
+/// How a chatMessage item is written (graph-semantics §7.4 for delta):
+/// - export_item: getAllMessages' items, with `@odata.type`;
+/// - chat_item: the chat's own List messages and Get message, without it;
+/// - delta_item: getAllMessages/delta's, without it, `subject` "" when it has none, a typed
+///   `from.user`, no messageHistory.
+enum class message_shape { export_item, chat_item, delta_item };
+
+/// `"<time>"` or null.
+inline void append_time_or_null(text_buffer& out, const std::optional<timestamp>& t) {
+  if (!t) {
+    out.append_literal("null");
+    return;
+  }
+  out += '"';
+  append_time(out, *t);
+  out += '"';
+}
+
+/// The members of a chatMessage (without its braces), as a reader of `reader_tenant` sees it.
+/// `system_type_visible` is the `Prefer: include-unknown-enum-members` switch. Pages write
+/// thousands: the keys are fixed, so the text between the values is appended in runs, and
+/// every value is stored as the text it is written as, but for the times and the ids.
+inline void write_message_members(json_writer& w, const stored_message& m, std::string_view chat_id,
+                                  bool system_type_visible, std::string_view reader_tenant,
+                                  message_shape shape) {
+  static const message_extras no_extras;
+  const bool delta = shape == message_shape::delta_item;
+  const message_extras& x = m.extras ? *m.extras : no_extras;
+  w.raw_from([&](text_buffer& out) {
+    if (shape == message_shape::export_item)
+      out.append_literal(R"("@odata.type":"#microsoft.graph.chatMessage",)");
+    out.append_literal(R"("id":)");
+    append_json_string(out, m.id);
+    out.append_literal(R"(,"replyToId":null,"etag":")");
+    append_decimal(out, m.last_modified);
+    out.append_literal(R"(","messageType":")");
+    out.append(m.kind == message_kind::system_event && !system_type_visible
+                   ? std::string_view("unknownFutureValue")
+                   : to_string(m.kind));
+    out.append_literal(R"(","createdDateTime":")");
+    char created[max_time_chars];
+    const std::size_t created_size = write_time(created, m.created);
+    out.append(created, created_size);
+    out.append_literal(R"(","lastModifiedDateTime":")");
+    if (m.last_modified == m.created)  // most messages: never changed
+      out.append(created, created_size);
+    else
+      append_time(out, m.last_modified);
+    out.append_literal(R"(","lastEditedDateTime":)");
+    append_time_or_null(out, m.last_edited);
+    out.append_literal(R"(,"deletedDateTime":)");
+    append_time_or_null(out, m.deleted);
+    out.append_literal(R"(,"subject":)");
+    if (x.subject)
+      append_json_string(out, *x.subject);
+    else if (delta)
+      out.append_literal(R"("")");
+    else
+      out.append_literal("null");
+    out.append_literal(R"(,"summary":null,"chatId":)");
+    append_json_string(out, chat_id);
+    out.append_literal(R"(,"importance":")");
+    out.append(to_string(m.importance));
+    out.append_literal(R"(","locale":"en-us","webUrl":null,"channelIdentity":null,)"
+                       R"("policyViolation":null,"eventDetail":)");
+    out.append(x.event_detail);
+    out.append_literal(R"(,"from":)");
+    out.append(m.from ? m.from->text_for(reader_tenant, delta) : std::string_view("null"));
+    out.append_literal(R"(,"body":)");
+    out.append(m.body);
+    if (!m.extras) {  // nearly every message
+      if (delta)
+        out.append_literal(R"(,"attachments":[],"mentions":[],"reactions":[])");
+      else
+        out.append_literal(R"(,"attachments":[],"mentions":[],"reactions":[],"messageHistory":[])");
+      return;
+    }
+    out.append_literal(R"(,"attachments":)");
+    out.append(x.attachments);
+    out.append_literal(R"(,"mentions":)");
+    out.append(x.mentions);
+    out.append_literal(R"(,"reactions":)");
+    out.append(x.reactions);
+    if (!delta) {
+      out.append_literal(R"(,"messageHistory":)");
+      out.append(x.message_history);
+    }
+  });
+}
+
+/// A chatMessage item (see write_message_members).
+inline void write_message(json_writer& w, const stored_message& m, std::string_view chat_id,
+                          bool system_type_visible, std::string_view reader_tenant,
+                          message_shape shape) {
+  w.begin_object();
+  write_message_members(w, m, chat_id, system_type_visible, reader_tenant, shape);
+  w.end_object();
+}
+
+/// A message as getAllMessages writes it, as one text (a control-plane change's answer).
+inline std::string message_text(const stored_message& m, std::string_view chat_id,
+                                bool system_type_visible, std::string_view reader_tenant) {
   json_writer w;
-  std::size_t at = 0;
-  write_message(w, m, chat_id, system_visible,
-                relative ? own_tenant_identity : std::string_view(m.from.identity_type),
-                relative ? &at : nullptr);
-  std::string text = w.take();
-  text.shrink_to_fit();  // kept for the message's life: one per stored message
-  return {std::move(text), static_cast<std::uint32_t>(at)};
+  write_message(w, m, chat_id, system_type_visible, reader_tenant, message_shape::export_item);
+  return w.take();
+}
+
+/// chatMessageInfo, the lastMessagePreview of List chats, as a reader of `reader_tenant` sees
+/// it. Previews always say systemEventMessage (the Prefer rule applies to chatMessage only).
+inline void write_preview(json_writer& w, const stored_message& m, std::string_view reader_tenant) {
+  w.begin_object()
+      .key("id")
+      .value(m.id)
+      .key("createdDateTime")
+      .quoted(time_text(m.created))
+      .key("isDeleted")
+      .value(m.deleted.has_value())
+      .key("messageType")
+      .value(to_string(m.kind))
+      .key("eventDetail")
+      .raw(m.extras ? std::string_view(m.extras->event_detail) : std::string_view("null"))
+      .key("body")
+      .raw(m.body)
+      .key("from")
+      .raw(m.from ? m.from->text_for(reader_tenant, false) : std::string_view("null"))
+      .end_object();
 }
 
 /// A chat's messages in insertion order, and what is kept over them.
-struct message_log {
+class message_log {
+ public:
   std::vector<stored_message> messages;
   // latest[i]: index of the newest message (createdDateTime, then id) among messages[0..i].
   std::vector<std::uint32_t> latest;
-  // message id -> index in `messages`: the duplicate check stays O(1) per message, so a
-  // chat of many thousand messages loads in linear time.
-  std::unordered_map<std::string, std::uint32_t> index;
+
+  /// Where the message with id `id` is in `messages`, or none.
+  std::optional<std::uint32_t> position_of(std::string_view id) const {
+    if (slots_.empty()) return std::nullopt;
+    for (std::size_t i = slot_of(id);; i = next_slot(i)) {
+      const std::uint32_t at = slots_[i];
+      if (at == no_message) return std::nullopt;
+      if (messages[at].id == id) return at;
+    }
+  }
+
+  /// Makes the last message of `messages`, whose id no other message has, findable by its id.
+  void index_last() {
+    if ((indexed_ + 1) * 2 > slots_.size()) rehash(std::max<std::size_t>(16, slots_.size() * 2));
+    place(indexed_++);
+  }
 
   /// Room for `n` messages in all, so that a chat's messages are not moved as it grows.
   void reserve(std::size_t n) {
     messages.reserve(n);
     latest.reserve(n);
-    index.reserve(n);
+    std::size_t slots = 16;
+    while (slots < 2 * n) slots *= 2;
+    if (slots > slots_.size()) rehash(slots);
   }
+
+ private:
+  // The id index: an open-addressing table of positions in `messages`, at most half full, so
+  // that a duplicate id is found in O(1) (a chat of many thousand messages loads in linear
+  // time) for 8 to 16 bytes a message, not a node each.
+  static constexpr std::uint32_t no_message = std::numeric_limits<std::uint32_t>::max();
+  std::size_t slot_of(std::string_view id) const {
+    return std::hash<std::string_view>{}(id) & (slots_.size() - 1);
+  }
+  std::size_t next_slot(std::size_t i) const { return (i + 1) & (slots_.size() - 1); }
+  void place(std::uint32_t at) {
+    std::size_t i = slot_of(messages[at].id);
+    while (slots_[i] != no_message) i = next_slot(i);
+    slots_[i] = at;
+  }
+  void rehash(std::size_t slots) {  // slots: a power of two
+    slots_.assign(slots, no_message);
+    for (std::uint32_t at = 0; at < indexed_; ++at) place(at);
+  }
+
+  std::vector<std::uint32_t> slots_;
+  std::uint32_t indexed_ = 0;  // messages[0..indexed_) are in the table
 };
 
 /// A chat and its message log. Copies of a world (the one reset() returns to, snapshots, the
@@ -140,8 +340,9 @@ class stored_chat {
 
   const std::vector<stored_message>& messages() const { return log_->messages; }
   const std::vector<std::uint32_t>& latest() const { return log_->latest; }
-  const std::unordered_map<std::string, std::uint32_t>& message_index() const {
-    return log_->index;
+  /// Where the message with id `id` is in messages(), or none.
+  std::optional<std::uint32_t> position_of(std::string_view id) const {
+    return log_->position_of(id);
   }
   /// The log, to change it: copied first when another world shares it. Safe because every
   /// holder of another reference copies it under the store's lock, which a writer holds alone.
@@ -167,11 +368,6 @@ struct change_entry {
   message_ref ref;
 };
 
-/// Whether a member sees a message: it was sent from their visibleHistoryStartDateTime on.
-inline bool sees(const chat_member& member, const chat_message& m) {
-  return m.created >= member.visible_history_start;
-}
-
 /// Everything a world holds. Copyable, so a graph can snapshot and restore it.
 struct world_state {
   fakegraph::settings settings;
@@ -181,6 +377,9 @@ struct world_state {
   std::vector<application> applications;
   std::vector<stored_chat> chats;
   std::unordered_map<std::string, token> tokens;
+  // Every distinct message sender, shared by its messages (shared_sender): a world has few
+  // senders and many messages.
+  std::unordered_map<std::string, std::shared_ptr<const stored_sender>> senders;
 
   std::unordered_map<std::string, std::size_t> tenant_index;
   std::unordered_map<std::string, std::size_t> user_index;  // by id (lower case)
@@ -263,7 +462,7 @@ struct world_state {
     const auto n = static_cast<std::size_t>(it - messages.begin());
     const stored_message* newest = &messages[c.latest()[n - 1]];
     const chat_member* member = member_of(c.data, viewer);
-    if (member && !sees(*member, newest->data)) return nullptr;
+    if (member && !sees(*member, *newest)) return nullptr;
     return newest;
   }
 
@@ -279,13 +478,13 @@ struct world_state {
   bool message_before(message_ref a, message_ref b) const {
     const stored_message& ma = message(a);
     const stored_message& mb = message(b);
-    if (ma.data.created != mb.data.created) return ma.data.created < mb.data.created;
+    if (ma.created != mb.created) return ma.created < mb.created;
     if (a.chat != b.chat) return chats[a.chat].data.id < chats[b.chat].data.id;
-    return ma.data.id < mb.data.id;
+    return ma.id < mb.id;
   }
 };
 
-inline bool newer(const chat_message& a, const chat_message& b) {
+inline bool newer(const stored_message& a, const stored_message& b) {
   return a.created != b.created ? a.created > b.created : a.id > b.id;
 }
 
@@ -293,7 +492,7 @@ inline bool newer(const chat_message& a, const chat_message& b) {
 /// newest message when that is later, so that the new message is the newest.
 inline timestamp next_message_time(const stored_chat& c, timestamp now) {
   if (c.messages().empty()) return now;
-  return std::max(now, c.messages()[c.latest().back()].data.created + 1);
+  return std::max(now, c.messages()[c.latest().back()].created + 1);
 }
 
 }  // namespace detail
@@ -508,27 +707,94 @@ inline void index_member_history(world_state& w, std::uint32_t chat_index, const
   const std::string key = to_lower(m.user_id);
   const std::uint64_t joined = w.next_seq++;
   for (std::uint32_t i = 0; i < c.messages().size(); ++i)
-    if (sees(m, c.messages()[i].data)) {
+    if (sees(m, c.messages()[i])) {
       index_message(w, key, {chat_index, i});
       w.changes_of_user[key].push_back({joined, {chat_index, i}});
     }
 }
 
-/// Records a change to a stored message whose data the caller has just changed (callers hold
-/// the exclusive lock): its wire text again, a new seq, and an entry in the change log of every
-/// member who sees it. `replaced` is the lastModifiedDateTime it had before.
-inline void record_change(world_state& w, message_ref ref, timestamp replaced) {
+/// The sender of a message as its world shares it: one per distinct sender, its identity set
+/// written once in each spelling.
+inline std::shared_ptr<const stored_sender> shared_sender(world_state& w, message_sender s) {
+  if (s.type == message_sender::kind::none) return nullptr;
+  thread_local std::string key;  // no allocation for a sender seen before
+  key.assign(1, static_cast<char>('0' + static_cast<int>(s.type)));
+  for (const std::string* part : {&s.id, &s.display_name, &s.identity_type, &s.tenant_id})
+    key.append(1, '\0').append(*part);
+  if (const auto it = w.senders.find(key); it != w.senders.end()) return it->second;
+  auto shared = std::make_shared<stored_sender>();
+  for (const bool typed : {false, true})
+    for (const bool federated : {false, true}) {
+      std::string_view type = s.identity_type;  // given, or an application's
+      if (type.empty() && s.type == message_sender::kind::user)
+        type = federated ? "federatedUser" : "aadUser";
+      json_writer text;
+      write_sender(text, s, type, typed);
+      shared->text[(typed ? 2 : 0) + (federated ? 1 : 0)] = text.take();
+    }
+  shared->data = std::move(s);
+  w.senders.emplace(key, shared);
+  return shared;
+}
+
+/// A messageType or importance name as its number; none when it is no name of `names`.
+template <class Enum, std::size_t N>
+std::optional<Enum> enum_named(const std::string_view (&names)[N], std::string_view name) {
+  for (std::size_t i = 0; i < N; ++i)
+    if (names[i] == name) return static_cast<Enum>(i);
+  return std::nullopt;
+}
+
+/// A JSON value as the text an answer carries (written as every answer is: valid UTF-8), kept
+/// at its size for a stored message's life.
+inline std::string json_text(const nlohmann::json& value) {
+  json_writer w(64);
+  w.json_value(value);
+  std::string text = w.take();
+  text.shrink_to_fit();
+  return text;
+}
+
+/// Stores the content of `m`, a valid message, in `sm` (all but the store's own seq, changed
+/// and earlier_modified).
+inline void set_content(world_state& w, stored_message& sm, chat_message m) {
+  sm.id = std::move(m.id);
+  sm.created = m.created;
+  sm.last_modified = m.last_modified;
+  sm.last_edited = m.last_edited;
+  sm.deleted = m.deleted;
+  sm.kind = enum_named<message_kind>(message_kind_names, m.message_type).value();
+  sm.importance = enum_named<message_importance>(message_importance_names, m.importance).value();
+  sm.from = shared_sender(w, std::move(m.from));
+  sm.body = json_text(m.body);
+  const auto none = [](const nlohmann::json& list) { return list.is_array() && list.empty(); };
+  sm.extras = nullptr;
+  if (m.subject || !m.event_detail.is_null() || !none(m.attachments) || !none(m.mentions) ||
+      !none(m.reactions) || !none(m.message_history)) {
+    auto x = std::make_shared<message_extras>();
+    x->subject = std::move(m.subject);
+    x->event_detail = json_text(m.event_detail);
+    x->attachments = json_text(m.attachments);
+    x->mentions = json_text(m.mentions);
+    x->reactions = json_text(m.reactions);
+    x->message_history = json_text(m.message_history);
+    sm.extras = std::move(x);
+  }
+}
+
+/// Stores `changed` as the new state of a message (callers hold the exclusive lock and have
+/// validated it): a new seq, the lastModifiedDateTime it replaces, and an entry in the change
+/// log of every member who sees it.
+inline void record_change(world_state& w, message_ref ref, chat_message changed) {
   stored_chat& sc = w.chats[ref.chat];
   stored_message& sm = sc.log_to_change().messages[ref.message];
   const std::uint64_t seq = w.next_seq++;
-  sm.earlier_modified.emplace_back(seq, replaced);
+  sm.earlier_modified.emplace_back(seq, sm.last_modified);
   sm.changed = seq;
-  std::tie(sm.wire, sm.identity_at) = message_wire(sm.data, sc.data.id, false);
-  if (sm.data.message_type == "systemEventMessage")
-    std::tie(sm.wire_system, sm.identity_at_system) = message_wire(sm.data, sc.data.id, true);
-  w.max_modify_lag = std::max(w.max_modify_lag, sm.data.last_modified - sm.data.created);
+  set_content(w, sm, std::move(changed));
+  w.max_modify_lag = std::max(w.max_modify_lag, sm.last_modified - sm.created);
   for (const auto& member : sc.data.members)
-    if (sees(member, sm.data)) w.changes_of_user[to_lower(member.user_id)].push_back({seq, ref});
+    if (sees(member, sm)) w.changes_of_user[to_lower(member.user_id)].push_back({seq, ref});
 }
 
 inline void resolve_member(const world_state& w, chat_member& m, const origin& o,
@@ -673,14 +939,11 @@ inline std::uint32_t chat_index_of(const world_state& w, const std::string& chat
 }
 
 inline void validate_message(const chat_message& m, const origin& o) {
-  static constexpr std::string_view types[] = {"message", "systemEventMessage", "chatEvent",
-                                               "typing"};
-  if (std::find(std::begin(types), std::end(types), m.message_type) == std::end(types))
+  if (!enum_named<message_kind>(message_kind_names, m.message_type))
     fail(o.area, "bad_value", o.at("messageType"),
          "unknown messageType '" + m.message_type +
              "' (accepted: message, systemEventMessage, chatEvent, typing)");
-  static constexpr std::string_view levels[] = {"normal", "high", "urgent"};
-  if (std::find(std::begin(levels), std::end(levels), m.importance) == std::end(levels))
+  if (!enum_named<message_importance>(message_importance_names, m.importance))
     fail(o.area, "bad_value", o.at("importance"),
          "unknown importance '" + m.importance + "' (accepted: normal, high, urgent)");
   if (m.last_modified < m.created)
@@ -708,25 +971,23 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
   }
   validate_message(m, o);
   if (m.id.empty()) m.id = std::to_string(m.created);
-  if (sc.message_index().count(m.id))
+  if (sc.position_of(m.id))
     fail(o.area, "duplicate_id", o.at("id"),
          "duplicate message id '" + m.id + "' in chat '" + chat_id + "'");
 
-  stored_message sm(std::move(m));
+  stored_message sm;
+  set_content(w, sm, std::move(m));
   sm.seq = sm.changed = w.next_seq++;
-  std::tie(sm.wire, sm.identity_at) = message_wire(sm.data, sc.data.id, false);
-  if (sm.data.message_type == "systemEventMessage")
-    std::tie(sm.wire_system, sm.identity_at_system) = message_wire(sm.data, sc.data.id, true);
   message_log& log = sc.log_to_change();
   const auto mi = static_cast<std::uint32_t>(log.messages.size());
   const std::uint32_t best =
-      (mi == 0 || newer(sm.data, log.messages[log.latest.back()].data)) ? mi : log.latest.back();
-  w.max_modify_lag = std::max(w.max_modify_lag, sm.data.last_modified - sm.data.created);
-  log.index.emplace(sm.data.id, mi);
+      (mi == 0 || newer(sm, log.messages[log.latest.back()])) ? mi : log.latest.back();
+  w.max_modify_lag = std::max(w.max_modify_lag, sm.last_modified - sm.created);
   log.messages.push_back(std::move(sm));
+  log.index_last();
   log.latest.push_back(best);
   for (const auto& member : sc.data.members)
-    if (sees(member, log.messages[mi].data)) {
+    if (sees(member, log.messages[mi])) {
       const std::string key = to_lower(member.user_id);
       index_message(w, key, {ci, mi});
       w.changes_of_user[key].push_back({log.messages[mi].seq, {ci, mi}});  // seqs only grow
@@ -743,11 +1004,11 @@ inline message_ref find_message(const world_state& w, const std::string& chat_id
                                 const std::string& message_id, const origin& o) {
   const std::uint32_t ci = chat_index_of(w, chat_id, o);
   const stored_chat& sc = w.chats[ci];
-  const auto it = sc.message_index().find(message_id);
-  if (it == sc.message_index().end())
+  const std::optional<std::uint32_t> at = sc.position_of(message_id);
+  if (!at)
     fail(o.area, "unknown_message", o.at("messageId"),
          "unknown message '" + message_id + "' in chat '" + chat_id + "'");
-  return {ci, it->second};
+  return {ci, *at};
 }
 
 /// A change at `now` may not come before the message's latest one: lastModifiedDateTime only
@@ -775,18 +1036,17 @@ inline message_ref edit_message(world_state& w, const std::string& chat_id,
                                 const std::string& message_id, std::string content,
                                 std::string content_type, timestamp now, const origin& o) {
   const message_ref ref = find_message(w, chat_id, message_id, o);
-  chat_message& m = w.chats[ref.chat].log_to_change().messages[ref.message].data;
+  chat_message m = w.message(ref).model();
   check_content_type(content_type, o.area, o.at("body.contentType"));
   if (m.message_type == "systemEventMessage")
     fail(o.area, "system_event", o.at("messageId"),
          "message '" + message_id + "' is a systemEventMessage; system events cannot be edited");
   check_not_deleted(m, "edited", o);
   check_change_time(m, now, o);
-  const timestamp replaced = m.last_modified;
   m.body = {{"contentType", std::move(content_type)}, {"content", std::move(content)}};
   m.last_edited = now;
   m.last_modified = now;
-  record_change(w, ref, replaced);
+  record_change(w, ref, std::move(m));
   return ref;
 }
 
@@ -796,10 +1056,9 @@ inline message_ref edit_message(world_state& w, const std::string& chat_id,
 inline message_ref delete_message(world_state& w, const std::string& chat_id,
                                   const std::string& message_id, timestamp now, const origin& o) {
   const message_ref ref = find_message(w, chat_id, message_id, o);
-  chat_message& m = w.chats[ref.chat].log_to_change().messages[ref.message].data;
+  chat_message m = w.message(ref).model();
   check_not_deleted(m, "deleted again", o);
   check_change_time(m, now, o);
-  const timestamp replaced = m.last_modified;
   if (m.body.is_object())
     m.body["content"] = "";
   else
@@ -808,7 +1067,7 @@ inline message_ref delete_message(world_state& w, const std::string& chat_id,
   m.mentions = nlohmann::json::array();
   m.deleted = now;
   m.last_modified = now;
-  record_change(w, ref, replaced);
+  record_change(w, ref, std::move(m));
   return ref;
 }
 
@@ -844,13 +1103,12 @@ inline message_ref add_reaction(world_state& w, const std::string& chat_id,
   const chat& c = w.chats[ref.chat].data;
   const user& u = resolve_chat_user(w, c, user_id, o, "user");
   nlohmann::json display_name = reaction_display_name(reaction_type, o);
-  chat_message& m = w.chats[ref.chat].log_to_change().messages[ref.message].data;
+  chat_message m = w.message(ref).model();
   check_not_deleted(m, "reacted to", o);
   check_change_time(m, now, o);
   if (!m.reactions.is_array())
     fail(o.area, "bad_type", o.at("messageId"),
          "the reactions of message '" + message_id + "' are not an array");
-  const timestamp replaced = m.last_modified;
   const nlohmann::json reaction = {
       {"reactionType", reaction_type},
       {"displayName", std::move(display_name)},
@@ -863,22 +1121,25 @@ inline message_ref add_reaction(world_state& w, const std::string& chat_id,
          {{"id", u.id},
           {"displayName", u.display_name},
           {"userIdentityType",
-           std::string(iequals(u.tenant_id, c.tenant_id) ? own_tenant_identity
-                                                         : other_tenant_identity)}}}}}};
+           iequals(u.tenant_id, c.tenant_id) ? "aadUser" : "federatedUser"}}}}}};
   m.reactions.push_back(reaction);
   m.message_history.push_back({{"modifiedDateTime", format_time(now)},
                                {"actions", "reactionAdded"},
                                {"reaction", reaction}});
   m.last_modified = now;
-  record_change(w, ref, replaced);
+  record_change(w, ref, std::move(m));
   return ref;
 }
 
 inline void finish_bulk_load(world_state& w) {
   w.bulk_loading = false;
-  for (auto& [key, list] : w.messages_of_user)
+  // The indexes are kept at their size: a loaded seed may be most of the process.
+  for (auto& [key, list] : w.messages_of_user) {
     std::sort(list.begin(), list.end(),
               [&](message_ref a, message_ref b) { return w.message_before(a, b); });
+    list.shrink_to_fit();
+  }
+  for (auto& [key, list] : w.changes_of_user) list.shrink_to_fit();
   for (auto& [key, list] : w.chats_of_user)
     std::sort(list.begin(), list.end(),
               [&](std::uint32_t a, std::uint32_t b) { return w.chat_before(b, a); });

@@ -1,6 +1,6 @@
 // The helpers the test files share, the one home of each: the data directory and the default
-// world, a GET, Graph's error body, the id of a thrown fakegraph::error, and nextLink walks
-// that judge nothing.
+// world, a GET, Graph's error body, the id of a thrown fakegraph::error, nextLink walks that
+// judge nothing, and a stored message's text.
 //
 // Nothing here needs Catch, so any test program can include it. What checks with Catch
 // (REQUIRE) lives beside it in support/walk.hpp (the walk that requires 200 on every page);
@@ -142,6 +142,18 @@ inline walk_result follow_links(const fakegraph::graph& g, std::string url,
     url = page.at("@odata.nextLink").get<std::string>();
   }
   return w;
+}
+
+// ---- the store ----------------------------------------------------------------------------
+
+/// A stored message of chat `chat_id` as getAllMessages writes it: to a reader of the sender's
+/// own tenant (userIdentityType aadUser) unless `reader_tenant` is given; systemEventMessage
+/// spelled out when `system_visible`.
+inline std::string message_text(const fakegraph::detail::stored_message& m,
+                                const std::string& chat_id, bool system_visible = false,
+                                const std::string* reader_tenant = nullptr) {
+  return fakegraph::detail::message_text(m, chat_id, system_visible,
+                                         reader_tenant ? *reader_tenant : m.sender().tenant_id);
 }
 
 }  // namespace fakegraph_test
