@@ -1,6 +1,6 @@
 // What loading a seed costs next to nlohmann's own parse of the same file: time, peak memory
 // and memory held afterwards (design.md §4). One measurement per process, so that the peak
-// of one does not hide the other's; tests/benchmarks/load/run runs them in turns.
+// of one does not hide the other's; tests/benchmarks/footprint/run runs them in turns.
 //
 //   fakegraph_bench_load generate MESSAGES FILE   writes the benchmark's seed
 //   fakegraph_bench_load parse FILE               reads FILE and parses it with nlohmann
