@@ -399,12 +399,12 @@ std::string fingerprint(const fd::world_state& w) {
   std::string out = std::to_string(w.next_seq) + "|" + std::to_string(w.max_modify_lag) + "|";
   for (const auto& sc : w.chats)
     for (const auto& sm : sc.messages()) {
-      out += message_text(sm, sc.data.id, true) + message_text(sm, sc.data.id, false);
+      out += message_text(sc, sm, true) + message_text(sc, sm, false);
       out += "|" + std::to_string(sm.changed) + "|" + std::to_string(sm.earlier_modified.size());
     }
-  const std::map<std::string, std::vector<fd::change_entry>> logs(w.changes_of_user.begin(),
-                                                                  w.changes_of_user.end());
-  for (const auto& [user, log] : logs) out += "|" + user + "=" + std::to_string(log.size());
+  std::map<std::string, std::size_t> logs;
+  for (const auto& [user, log] : w.changes_of_user) logs[user] = log.get().size();
+  for (const auto& [user, size] : logs) out += "|" + user + "=" + std::to_string(size);
   return out;
 }
 
@@ -455,9 +455,9 @@ TEST_CASE("Changes: each change gets a seq and an entry in the log of every memb
   CHECK(sm.last_modified_as_of(seq) == at_now);
   CHECK(w.max_modify_lag == at_now - sm.created);
   // The message is written in its new state.
-  CHECK(json::parse(message_text(sm, world_chat)).at("lastModifiedDateTime") ==
+  CHECK(json::parse(message_text(w.chats[ref.chat], sm)).at("lastModifiedDateTime") ==
         "2026-11-01T12:00:00Z");
-  CHECK(sm.model().last_modified == at_now);
+  CHECK(fd::message_model(w.chats[ref.chat], sm).last_modified == at_now);
 
   for (const std::string& id : {id_adele, id_megan}) {
     INFO(id);
@@ -478,6 +478,11 @@ TEST_CASE("Changes: copies of a world share a chat's messages until one of them 
   const fd::world_state seed = w;
   const std::string before = fingerprint(seed);
   REQUIRE(&w.chats[0].messages() == &seed.chats[0].messages());
+  // So do the users' indexes.
+  for (const auto& [user, list] : w.changes_of_user)
+    REQUIRE(list.shares(seed.changes_of_user.at(user)));
+  for (const auto& [user, list] : w.messages_of_user)
+    REQUIRE(list.shares(seed.messages_of_user.at(user)));
 
   SECTION("an edit") { fd::edit_message(w, world_chat, "m1", "final", "text", at_now, here); }
   SECTION("a deletion") { fd::delete_message(w, world_chat, "m1", at_now, here); }
@@ -488,6 +493,7 @@ TEST_CASE("Changes: copies of a world share a chat's messages until one of them 
   added.created = at_now;
   SECTION("a new message") { fd::add_message(w, world_chat, added, here); }
   CHECK(&w.chats[0].messages() != &seed.chats[0].messages());
+  CHECK_FALSE(w.changes_of_user.at(id_adele).shares(seed.changes_of_user.at(id_adele)));
   CHECK(fingerprint(seed) == before);
   CHECK(fingerprint(w) != before);
 
@@ -510,6 +516,12 @@ TEST_CASE("Store: a message is kept compact and gives its model back whole", "[s
   // A plain message keeps none of the rare fields.
   CHECK(m1.extras == nullptr);
   CHECK(gone.extras == nullptr);
+  // A body {contentType, content} keeps its content alone.
+  CHECK(m1.body == fd::stored_body::text);
+  CHECK(w.chats[0].body_of(m1) == "draft");
+  CHECK(sys.body == fd::stored_body::html);
+  CHECK(json::parse(message_text(w.chats[0], sys)).at("body") ==
+        json({{"contentType", "html"}, {"content", "<systemEventMessage/>"}}));
   // (Adding messages below may move the stored ones: no reference is kept past here.)
   fakegraph::chat_message again;
   again.id = "m2";
@@ -539,7 +551,7 @@ TEST_CASE("Store: a message is kept compact and gives its model back whole", "[s
   full.event_detail = {{"@odata.type", "#microsoft.graph.chatRenamedEventMessageDetail"}};
   const fd::stored_message& stored = w.message(fd::add_message(w, world_chat, full, here));
   REQUIRE(stored.extras != nullptr);
-  const fakegraph::chat_message back = stored.model();
+  const fakegraph::chat_message back = fd::message_model(w.chats[0], stored);
   CHECK(back.id == full.id);
   CHECK(back.from.type == full.from.type);
   CHECK(back.from.id == id_megan);
@@ -558,7 +570,7 @@ TEST_CASE("Store: a message is kept compact and gives its model back whole", "[s
   CHECK(back.message_history == full.message_history);
   CHECK(back.event_detail == full.event_detail);
   // And it is written from what is stored.
-  const json wire = json::parse(message_text(stored, world_chat));
+  const json wire = json::parse(message_text(w.chats[0], stored));
   CHECK(wire.at("subject") == "Subject");
   CHECK(wire.at("importance") == "urgent");
   CHECK(wire.at("body") == full.body);
@@ -566,6 +578,15 @@ TEST_CASE("Store: a message is kept compact and gives its model back whole", "[s
   CHECK(wire.at("messageHistory") == full.message_history);
   CHECK(wire.at("eventDetail") == full.event_detail);
   CHECK(wire.at("lastEditedDateTime") == "2026-11-01T12:00:00.005Z");
+
+  // Any other body is kept and written as it was given.
+  fakegraph::chat_message odd = again;
+  odd.id = "odd";
+  odd.body = {{"contentType", "text"}, {"content", "x"}, {"x-extra", 1}};
+  const fd::message_ref odd_ref = fd::add_message(w, world_chat, odd, here);
+  CHECK(w.message(odd_ref).body == fd::stored_body::json);
+  CHECK(fd::message_model(w.chats[0], w.message(odd_ref)).body == odd.body);
+  CHECK(json::parse(message_text(w.chats[0], w.message(odd_ref))).at("body") == odd.body);
 }
 
 TEST_CASE("Changes: a refused change names its fault and changes nothing", "[changes][refusals]") {

@@ -36,16 +36,21 @@ json chat_json(const fakegraph::chat& c, const fakegraph::chat_member* viewer,
 }
 // A message as the store keeps it (a user sender's userIdentityType is relative to the
 // reader's tenant).
-fd::stored_message stored(const fakegraph::chat_message& m) {
+fd::stored_chat stored(const fakegraph::chat_message& m, const std::string& chat_id) {
   fd::world_state world;
-  fd::stored_message sm;
-  fd::set_content(world, sm, m);
-  return sm;
+  fd::stored_chat c;
+  c.data.id = chat_id;
+  c.id_text = fd::json_string(chat_id);
+  fd::message_log& log = c.log_to_change();
+  log.messages.emplace_back();
+  fd::set_content(world, log, log.messages.back(), m);
+  return c;
 }
 json message_json(const fakegraph::chat_message& m, const std::string& chat_id,
                   bool system_type_visible, std::string_view reader_tenant) {
+  const fd::stored_chat c = stored(m, chat_id);
   return written([&](fd::json_writer& w) {
-    fd::write_message(w, stored(m), chat_id, system_type_visible, reader_tenant,
+    fd::write_message(w, c, c.messages()[0], system_type_visible, reader_tenant,
                       fd::message_shape::export_item);
   });
 }
@@ -53,7 +58,9 @@ json sender_json(const fakegraph::message_sender& s, std::string_view identity_t
   return written([&](fd::json_writer& w) { fd::write_sender(w, s, identity_type); });
 }
 json preview_json(const fakegraph::chat_message& m, std::string_view reader_tenant) {
-  return written([&](fd::json_writer& w) { fd::write_preview(w, stored(m), reader_tenant); });
+  const fd::stored_chat c = stored(m, "c");
+  return written(
+      [&](fd::json_writer& w) { fd::write_preview(w, c, c.messages()[0], reader_tenant); });
 }
 json member_json(const fakegraph::chat& c, const fakegraph::chat_member& m,
                  const fakegraph::user& u) {

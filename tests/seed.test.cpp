@@ -509,7 +509,7 @@ TEST_CASE("lastModifiedDateTime defaults to the latest of created, edited and de
 TEST_CASE("message defaults: body, type, importance, senders, system events", "[seed]") {
   const fd::world_state w = fd::load_seed(sparse_seed());
   const fd::stored_chat& launch = chat_at(w, 0);
-  const fakegraph::chat_message text = launch.messages()[0].model();
+  const fakegraph::chat_message text = fd::message_model(launch, launch.messages()[0]);
   CHECK(text.body ==
         json({{"contentType", "text"}, {"content", "second"}}));  // contentType defaults to text
   CHECK(text.message_type == "message");
@@ -529,13 +529,13 @@ TEST_CASE("message defaults: body, type, importance, senders, system events", "[
   CHECK(fakegraph::identity_type_seen_from(text.from, text.from.tenant_id) == "aadUser");
 
   // A system event: no sender, the <systemEventMessage/> body.
-  const fakegraph::chat_message system = launch.messages()[3].model();
+  const fakegraph::chat_message system = fd::message_model(launch, launch.messages()[3]);
   CHECK(system.message_type == "systemEventMessage");
   CHECK(system.from.type == fakegraph::message_sender::kind::none);
   CHECK(system.body == json({{"contentType", "html"}, {"content", "<systemEventMessage/>"}}));
 
   // An application sender is a bot unless told otherwise.
-  const fakegraph::chat_message bot = launch.messages()[4].model();
+  const fakegraph::chat_message bot = fd::message_model(launch, launch.messages()[4]);
   CHECK(bot.from.type == fakegraph::message_sender::kind::application);
   CHECK(bot.from.id == "bot-1");
   CHECK(bot.from.display_name == "Bot");
@@ -558,8 +558,8 @@ TEST_CASE("stored messages are written as their model says, system events in bot
   const fd::world_state w = fd::load_seed(sparse_seed());
   const fd::stored_chat& launch = chat_at(w, 0);
   for (const auto& m : launch.messages()) {
-    const json wire = json::parse(message_text(m, launch.data.id));
-    const fakegraph::chat_message model = m.model();
+    const json wire = json::parse(message_text(launch, m));
+    const fakegraph::chat_message model = fd::message_model(launch, m);
     CHECK(wire["id"] == model.id);
     CHECK(wire["chatId"] == launch.data.id);
     CHECK(wire["etag"] == std::to_string(m.last_modified));
@@ -573,14 +573,14 @@ TEST_CASE("stored messages are written as their model says, system events in bot
     CHECK(wire["eventDetail"] == model.event_detail);
     CHECK(wire["subject"] == (model.subject ? json(*model.subject) : json(nullptr)));
   }
-  const json hidden = json::parse(message_text(launch.messages()[3], launch.data.id, false));
-  const json shown = json::parse(message_text(launch.messages()[3], launch.data.id, true));
+  const json hidden = json::parse(message_text(launch, launch.messages()[3], false));
+  const json shown = json::parse(message_text(launch, launch.messages()[3], true));
   CHECK(hidden["messageType"] == "unknownFutureValue");
   CHECK(shown["messageType"] == "systemEventMessage");
   CHECK(hidden["from"] == nullptr);
   // Other messages are the same either way.
-  CHECK(message_text(launch.messages()[0], launch.data.id, false) ==
-        message_text(launch.messages()[0], launch.data.id, true));
+  CHECK(message_text(launch, launch.messages()[0], false) ==
+        message_text(launch, launch.messages()[0], true));
 }
 
 TEST_CASE("previews, members and viewpoints default as documented, seen through List chats",
@@ -692,7 +692,7 @@ TEST_CASE("getAllMessages serves the seeded messages with their derived fields",
   std::set<std::string> live;          // not deleted: exported whatever the 21-day rule says
   for (const unsigned ci : {0u, 2u})
     for (const auto& m : chat_at(w, ci).messages()) {
-      stored[m.id] = json::parse(message_text(m, chat_at(w, ci).data.id, false, &reader));
+      stored[m.id] = json::parse(message_text(chat_at(w, ci), m, false, &reader));
       if (!m.deleted) live.insert(m.id);
     }
   std::set<std::string> seen;
@@ -805,7 +805,7 @@ TEST_CASE("accepted: 'x-' keys at every level, whatever their value", "[seed]") 
   }
   const fd::world_state w = fd::load_seed(seed);
   // Extension keys never reach the wire.
-  CHECK(chat_at(w, 0).messages()[0].model().body ==
+  CHECK(fd::message_model(chat_at(w, 0), chat_at(w, 0).messages()[0]).body ==
         json({{"contentType", "text"}, {"content", "hi"}}));
   const fakegraph::graph g = fakegraph::graph::from_json(seed);
   CHECK(get(g, "/v1.0/me/chats", "ann").body.find("x-comment") == std::string::npos);
@@ -1469,8 +1469,8 @@ std::string world_text(const fd::world_state& w) {
     for (const auto& m : c.members)
       out += "  member " + m.user_id + " " + std::to_string(m.visible_history_start) + "\n";
     for (const auto& m : sc.messages())
-      out += "  " + std::to_string(m.seq) + " " + message_text(m, c.id, false) + " " +
-             message_text(m, c.id, true) + "\n";
+      out += "  " + std::to_string(m.seq) + " " + message_text(sc, m, false) + " " +
+             message_text(sc, m, true) + "\n";
   }
   const std::map<std::string, fakegraph::token> tokens(w.tokens.begin(), w.tokens.end());
   for (const auto& [value, t] : tokens)

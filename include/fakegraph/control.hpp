@@ -373,7 +373,7 @@ class control_plane {
         const detail::message_ref ref = make(w, now);
         if (status == 204) return std::string();
         const detail::stored_message& m = w.message(ref);
-        return detail::message_text(m, w.chats[ref.chat].data.id, false, m.sender().tenant_id);
+        return detail::message_text(w.chats[ref.chat], m, false, m.sender().tenant_id);
       });
     } catch (const error& e) {
       if (e.id() == "fakegraph.control.unknown_chat" ||

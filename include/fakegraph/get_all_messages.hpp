@@ -511,8 +511,8 @@ inline response get_all_messages(const endpoint_call& call) {
                          encode_skiptoken(to_cursor(w, refs, page.back()), bound, call.secret)));
   out.key("value").begin_array();
   for (const std::size_t i : page)
-    write_message(out, w.message(refs[i]), w.chats[refs[i].chat].data.id, system_visible,
-                  target->tenant_id, message_shape::export_item);
+    write_message(out, w.chats[refs[i].chat], w.message(refs[i]), system_visible, target->tenant_id,
+                  message_shape::export_item);
   out.end_array().end_object();
   return make_response(call.ctx, 200, out.take());
 }

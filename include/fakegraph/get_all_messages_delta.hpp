@@ -155,8 +155,8 @@ inline response get_all_messages_delta(const endpoint_call& call) {
       .key("value")
       .begin_array();
   for (const change_entry* e : page)
-    write_message(w, call.world.message(e->ref), call.world.chats[e->ref.chat].data.id,
-                  system_visible, target->tenant_id, message_shape::delta_item);
+    write_message(w, call.world.chats[e->ref.chat], call.world.message(e->ref), system_visible,
+                  target->tenant_id, message_shape::delta_item);
   w.end_array().end_object();
   return make_response(call.ctx, 200, w.take());
 }

@@ -28,7 +28,7 @@ inline response get_chat_message(const endpoint_call& call) {
 
   json_writer w;
   w.begin_object().key("@odata.context").value(chat_context(call.ctx, c) + "/messages/$entity");
-  write_message_members(w, found->messages()[*at], c.id,
+  write_message_members(w, *found, found->messages()[*at],
                         prefers(call.req, "include-unknown-enum-members"),
                         viewer ? viewer->tenant_id : call.who.tenant_id, message_shape::chat_item);
   w.end_object();

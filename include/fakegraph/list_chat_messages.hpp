@@ -141,7 +141,7 @@ inline response list_chat_messages(const endpoint_call& call) {
                              call.secret)));
   w.key("value").begin_array();
   for (const auto& row : rows)
-    write_message(w, *row.m, c.id, system_visible, reader_tenant, message_shape::chat_item);
+    write_message(w, *found, *row.m, system_visible, reader_tenant, message_shape::chat_item);
   w.end_array().end_object();
   return make_response(call.ctx, 200, w.take());
 }

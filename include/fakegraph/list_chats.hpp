@@ -394,7 +394,7 @@ inline response list_chats(const endpoint_call& call) {
     if (expand.preview) {
       w.key("lastMessagePreview");
       if (row.preview)
-        write_preview(w, *row.preview, target->tenant_id);
+        write_preview(w, *row.chat, *row.preview, target->tenant_id);
       else
         w.null();
     }

@@ -380,6 +380,7 @@ inline void add_chat_entry(world_state& w, const std::string& path, const nlohma
         add_message(w, chat_id, std::move(msg), {"seed", message_objects[i].path()});
     if (ids) ids->messages.emplace_back(chat_id, w.message(ref).id);
   }
+  w.chats[ci].log_to_change().bodies.shrink_to_fit();  // kept for the world's life
 }
 
 inline void add_token_entry(world_state& w, const std::string& path, const nlohmann::json& j,

@@ -1,7 +1,7 @@
 // fakegraph: the world in memory, its indexes, its lock and its mutation API.
 #pragma once
 
-#include <algorithm>      // std::lower_bound, upper_bound, find, sort, max, all_of
+#include <algorithm>      // std::lower_bound, upper_bound, find, sort, is_sorted, max, all_of
 #include <cstdint>        // std::uint32_t, std::uint64_t
 #include <limits>         // std::numeric_limits
 #include <map>            // std::map
@@ -50,6 +50,11 @@ inline std::string_view to_string(message_kind k) {
 
 /// A message's importance, stored as a number.
 enum class message_importance : std::uint8_t { normal, high, urgent };
+
+/// How a message's body is stored: nearly every itemBody is `{contentType: text|html,
+/// content}`, kept as the content's JSON string characters alone; any other is kept as its
+/// whole JSON text.
+enum class stored_body : std::uint8_t { text, html, json };
 inline constexpr std::string_view message_importance_names[] = {"normal", "high", "urgent"};
 inline std::string_view to_string(message_importance i) {
   return message_importance_names[static_cast<std::size_t>(i)];
@@ -95,11 +100,14 @@ struct stored_message {
   std::uint64_t seq = 0;      // global insertion order: the "as of" of list snapshots
   std::uint64_t changed = 0;  // the seq of its latest change: its adding, an edit, a reaction…
   std::shared_ptr<const stored_sender> from;     // null: no sender
-  std::string body;                              // itemBody, as its JSON text
   std::shared_ptr<const message_extras> extras;  // null: none of them
   // The lastModifiedDateTime each later change replaced, with that change's seq, oldest first:
   // a walk orders by lastModifiedDateTime as it was when the walk began.
   std::vector<std::pair<std::uint64_t, timestamp>> earlier_modified;
+  // itemBody: bytes [body_at, body_at + body_size) of its chat's bodies, as `body` says.
+  std::uint32_t body_at = 0;
+  std::uint32_t body_size = 0;
+  stored_body body = stored_body::json;
   message_kind kind = message_kind::message;
   message_importance importance = message_importance::normal;
 
@@ -114,162 +122,11 @@ struct stored_message {
     static const message_sender none;
     return from ? from->data : none;
   }
-
-  /// The public model of this message, for a change to start from.
-  chat_message model() const {
-    chat_message m;
-    m.id = id;
-    m.from = sender();
-    m.created = created;
-    m.last_modified = last_modified;
-    m.last_edited = last_edited;
-    m.deleted = deleted;
-    m.message_type = std::string(to_string(kind));
-    m.importance = std::string(to_string(importance));
-    m.body = parse_json(body);
-    if (extras) {
-      m.subject = extras->subject;
-      m.event_detail = parse_json(extras->event_detail);
-      m.attachments = parse_json(extras->attachments);
-      m.mentions = parse_json(extras->mentions);
-      m.reactions = parse_json(extras->reactions);
-      m.message_history = parse_json(extras->message_history);
-    }
-    return m;
-  }
 };
 
 /// Whether a member sees a message: it was sent from their visibleHistoryStartDateTime on.
 inline bool sees(const chat_member& member, const stored_message& m) {
   return m.created >= member.visible_history_start;
-}
-
-/// How a chatMessage item is written (graph-semantics §7.4 for delta):
-/// - export_item: getAllMessages' items, with `@odata.type`;
-/// - chat_item: the chat's own List messages and Get message, without it;
-/// - delta_item: getAllMessages/delta's, without it, `subject` "" when it has none, a typed
-///   `from.user`, no messageHistory.
-enum class message_shape { export_item, chat_item, delta_item };
-
-/// `"<time>"` or null.
-inline void append_time_or_null(text_buffer& out, const std::optional<timestamp>& t) {
-  if (!t) {
-    out.append_literal("null");
-    return;
-  }
-  out += '"';
-  append_time(out, *t);
-  out += '"';
-}
-
-/// The members of a chatMessage (without its braces), as a reader of `reader_tenant` sees it.
-/// `system_type_visible` is the `Prefer: include-unknown-enum-members` switch. Pages write
-/// thousands: the keys are fixed, so the text between the values is appended in runs, and
-/// every value is stored as the text it is written as, but for the times and the ids.
-inline void write_message_members(json_writer& w, const stored_message& m, std::string_view chat_id,
-                                  bool system_type_visible, std::string_view reader_tenant,
-                                  message_shape shape) {
-  static const message_extras no_extras;
-  const bool delta = shape == message_shape::delta_item;
-  const message_extras& x = m.extras ? *m.extras : no_extras;
-  w.raw_from([&](text_buffer& out) {
-    if (shape == message_shape::export_item)
-      out.append_literal(R"("@odata.type":"#microsoft.graph.chatMessage",)");
-    out.append_literal(R"("id":)");
-    append_json_string(out, m.id);
-    out.append_literal(R"(,"replyToId":null,"etag":")");
-    append_decimal(out, m.last_modified);
-    out.append_literal(R"(","messageType":")");
-    out.append(m.kind == message_kind::system_event && !system_type_visible
-                   ? std::string_view("unknownFutureValue")
-                   : to_string(m.kind));
-    out.append_literal(R"(","createdDateTime":")");
-    char created[max_time_chars];
-    const std::size_t created_size = write_time(created, m.created);
-    out.append(created, created_size);
-    out.append_literal(R"(","lastModifiedDateTime":")");
-    if (m.last_modified == m.created)  // most messages: never changed
-      out.append(created, created_size);
-    else
-      append_time(out, m.last_modified);
-    out.append_literal(R"(","lastEditedDateTime":)");
-    append_time_or_null(out, m.last_edited);
-    out.append_literal(R"(,"deletedDateTime":)");
-    append_time_or_null(out, m.deleted);
-    out.append_literal(R"(,"subject":)");
-    if (x.subject)
-      append_json_string(out, *x.subject);
-    else if (delta)
-      out.append_literal(R"("")");
-    else
-      out.append_literal("null");
-    out.append_literal(R"(,"summary":null,"chatId":)");
-    append_json_string(out, chat_id);
-    out.append_literal(R"(,"importance":")");
-    out.append(to_string(m.importance));
-    out.append_literal(R"(","locale":"en-us","webUrl":null,"channelIdentity":null,)"
-                       R"("policyViolation":null,"eventDetail":)");
-    out.append(x.event_detail);
-    out.append_literal(R"(,"from":)");
-    out.append(m.from ? m.from->text_for(reader_tenant, delta) : std::string_view("null"));
-    out.append_literal(R"(,"body":)");
-    out.append(m.body);
-    if (!m.extras) {  // nearly every message
-      if (delta)
-        out.append_literal(R"(,"attachments":[],"mentions":[],"reactions":[])");
-      else
-        out.append_literal(R"(,"attachments":[],"mentions":[],"reactions":[],"messageHistory":[])");
-      return;
-    }
-    out.append_literal(R"(,"attachments":)");
-    out.append(x.attachments);
-    out.append_literal(R"(,"mentions":)");
-    out.append(x.mentions);
-    out.append_literal(R"(,"reactions":)");
-    out.append(x.reactions);
-    if (!delta) {
-      out.append_literal(R"(,"messageHistory":)");
-      out.append(x.message_history);
-    }
-  });
-}
-
-/// A chatMessage item (see write_message_members).
-inline void write_message(json_writer& w, const stored_message& m, std::string_view chat_id,
-                          bool system_type_visible, std::string_view reader_tenant,
-                          message_shape shape) {
-  w.begin_object();
-  write_message_members(w, m, chat_id, system_type_visible, reader_tenant, shape);
-  w.end_object();
-}
-
-/// A message as getAllMessages writes it, as one text (a control-plane change's answer).
-inline std::string message_text(const stored_message& m, std::string_view chat_id,
-                                bool system_type_visible, std::string_view reader_tenant) {
-  json_writer w;
-  write_message(w, m, chat_id, system_type_visible, reader_tenant, message_shape::export_item);
-  return w.take();
-}
-
-/// chatMessageInfo, the lastMessagePreview of List chats, as a reader of `reader_tenant` sees
-/// it. Previews always say systemEventMessage (the Prefer rule applies to chatMessage only).
-inline void write_preview(json_writer& w, const stored_message& m, std::string_view reader_tenant) {
-  w.begin_object()
-      .key("id")
-      .value(m.id)
-      .key("createdDateTime")
-      .quoted(time_text(m.created))
-      .key("isDeleted")
-      .value(m.deleted.has_value())
-      .key("messageType")
-      .value(to_string(m.kind))
-      .key("eventDetail")
-      .raw(m.extras ? std::string_view(m.extras->event_detail) : std::string_view("null"))
-      .key("body")
-      .raw(m.body)
-      .key("from")
-      .raw(m.from ? m.from->text_for(reader_tenant, false) : std::string_view("null"))
-      .end_object();
 }
 
 /// A chat's messages in insertion order, and what is kept over them.
@@ -278,6 +135,14 @@ class message_log {
   std::vector<stored_message> messages;
   // latest[i]: index of the newest message (createdDateTime, then id) among messages[0..i].
   std::vector<std::uint32_t> latest;
+  // The messages' bodies one after another: one allocation for a chat's bodies, not one a
+  // message. A change appends its new body (a log is copied before it changes).
+  std::string bodies;
+
+  /// The stored body of `m`, one of `messages` (see stored_body).
+  std::string_view body_of(const stored_message& m) const {
+    return std::string_view(bodies.data() + m.body_at, m.body_size);
+  }
 
   /// Where the message with id `id` is in `messages`, or none.
   std::optional<std::uint32_t> position_of(std::string_view id) const {
@@ -327,9 +192,28 @@ class message_log {
   std::uint32_t indexed_ = 0;  // messages[0..indexed_) are in the table
 };
 
-/// A chat and its message log. Copies of a world (the one reset() returns to, snapshots, the
-/// trial world of a fragment) share each chat's log until one of them changes it, so copying
-/// a world costs O(chats), not O(messages), and a seed is not held twice.
+/// A value that copies of a world share until one of them changes it. Copies of a world (the
+/// one reset() returns to, snapshots, the trial world of a fragment) share each chat's message
+/// log and each user's indexes this way, so copying a world costs O(chats + users), not
+/// O(messages), and a seed is not held twice.
+template <class T>
+class copy_on_write {
+ public:
+  const T& get() const { return *value_; }
+  /// The value, to change it: copied first when another world shares it. Safe because every
+  /// holder of another reference copies it under the store's lock, which a writer holds alone.
+  T& to_change() {
+    if (value_.use_count() != 1) value_ = std::make_shared<T>(*value_);
+    return *value_;
+  }
+  /// Whether `other` shares this one's value.
+  bool shares(const copy_on_write& other) const { return value_ == other.value_; }
+
+ private:
+  std::shared_ptr<T> value_ = std::make_shared<T>();
+};
+
+/// A chat and its message log (shared by copies of a world: copy_on_write).
 class stored_chat {
  public:
   chat data;
@@ -337,23 +221,191 @@ class stored_chat {
   // member_users[i]: where data.members[i]'s user is in world_state::users, so that pages
   // write members without a lookup each.
   std::vector<std::uint32_t> member_users;
+  std::string id_text;  // data.id as a JSON string, quotes included: every message item's chatId
 
-  const std::vector<stored_message>& messages() const { return log_->messages; }
-  const std::vector<std::uint32_t>& latest() const { return log_->latest; }
+  const std::vector<stored_message>& messages() const { return log_.get().messages; }
+  const std::vector<std::uint32_t>& latest() const { return log_.get().latest; }
   /// Where the message with id `id` is in messages(), or none.
   std::optional<std::uint32_t> position_of(std::string_view id) const {
-    return log_->position_of(id);
+    return log_.get().position_of(id);
   }
-  /// The log, to change it: copied first when another world shares it. Safe because every
-  /// holder of another reference copies it under the store's lock, which a writer holds alone.
-  message_log& log_to_change() {
-    if (log_.use_count() != 1) log_ = std::make_shared<message_log>(*log_);
-    return *log_;
-  }
+  /// The stored body of `m`, one of messages() (see stored_body; append_body writes it).
+  std::string_view body_of(const stored_message& m) const { return log_.get().body_of(m); }
+  /// The log, to change it (copied first when another world shares it).
+  message_log& log_to_change() { return log_.to_change(); }
 
  private:
-  std::shared_ptr<message_log> log_ = std::make_shared<message_log>();
+  copy_on_write<message_log> log_;
 };
+
+/// Appends the itemBody JSON text of `m`, a message of `c`.
+inline void append_body(text_buffer& out, const stored_chat& c, const stored_message& m) {
+  const std::string_view stored = c.body_of(m);
+  if (m.body == stored_body::json) {
+    out.append(stored);
+    return;
+  }
+  out.append_literal(R"({"content":")");  // the keys in nlohmann's (sorted) order
+  out.append(stored);
+  if (m.body == stored_body::text)
+    out.append_literal(R"(","contentType":"text"})");
+  else
+    out.append_literal(R"(","contentType":"html"})");
+}
+
+/// How a chatMessage item is written (graph-semantics §7.4 for delta):
+/// - export_item: getAllMessages' items, with `@odata.type`;
+/// - chat_item: the chat's own List messages and Get message, without it;
+/// - delta_item: getAllMessages/delta's, without it, `subject` "" when it has none, a typed
+///   `from.user`, no messageHistory.
+enum class message_shape { export_item, chat_item, delta_item };
+
+/// `"<time>"` or null.
+inline void append_time_or_null(text_buffer& out, const std::optional<timestamp>& t) {
+  if (!t) {
+    out.append_literal("null");
+    return;
+  }
+  out += '"';
+  append_time(out, *t);
+  out += '"';
+}
+
+/// The members of a chatMessage (without its braces), as a reader of `reader_tenant` sees it.
+/// `system_type_visible` is the `Prefer: include-unknown-enum-members` switch. Pages write
+/// thousands: the keys are fixed, so the text between the values is appended in runs, and
+/// every value is stored as the text it is written as, but for the times and the ids.
+inline void write_message_members(json_writer& w, const stored_chat& c, const stored_message& m,
+                                  bool system_type_visible, std::string_view reader_tenant,
+                                  message_shape shape) {
+  static const message_extras no_extras;
+  const bool delta = shape == message_shape::delta_item;
+  const message_extras& x = m.extras ? *m.extras : no_extras;
+  w.raw_from([&](text_buffer& out) {
+    if (shape == message_shape::export_item)
+      out.append_literal(R"("@odata.type":"#microsoft.graph.chatMessage",)");
+    out.append_literal(R"("id":)");
+    append_json_string(out, m.id);
+    out.append_literal(R"(,"replyToId":null,"etag":")");
+    append_decimal(out, m.last_modified);
+    out.append_literal(R"(","messageType":")");
+    out.append(m.kind == message_kind::system_event && !system_type_visible
+                   ? std::string_view("unknownFutureValue")
+                   : to_string(m.kind));
+    out.append_literal(R"(","createdDateTime":")");
+    char created[max_time_chars];
+    const std::size_t created_size = write_time(created, m.created);
+    out.append(created, created_size);
+    out.append_literal(R"(","lastModifiedDateTime":")");
+    if (m.last_modified == m.created)  // most messages: never changed
+      out.append(created, created_size);
+    else
+      append_time(out, m.last_modified);
+    out.append_literal(R"(","lastEditedDateTime":)");
+    append_time_or_null(out, m.last_edited);
+    out.append_literal(R"(,"deletedDateTime":)");
+    append_time_or_null(out, m.deleted);
+    out.append_literal(R"(,"subject":)");
+    if (x.subject)
+      append_json_string(out, *x.subject);
+    else if (delta)
+      out.append_literal(R"("")");
+    else
+      out.append_literal("null");
+    out.append_literal(R"(,"summary":null,"chatId":)");
+    out.append(c.id_text);
+    out.append_literal(R"(,"importance":")");
+    out.append(to_string(m.importance));
+    out.append_literal(R"(","locale":"en-us","webUrl":null,"channelIdentity":null,)"
+                       R"("policyViolation":null,"eventDetail":)");
+    out.append(x.event_detail);
+    out.append_literal(R"(,"from":)");
+    out.append(m.from ? m.from->text_for(reader_tenant, delta) : std::string_view("null"));
+    out.append_literal(R"(,"body":)");
+    append_body(out, c, m);
+    if (!m.extras) {  // nearly every message
+      if (delta)
+        out.append_literal(R"(,"attachments":[],"mentions":[],"reactions":[])");
+      else
+        out.append_literal(R"(,"attachments":[],"mentions":[],"reactions":[],"messageHistory":[])");
+      return;
+    }
+    out.append_literal(R"(,"attachments":)");
+    out.append(x.attachments);
+    out.append_literal(R"(,"mentions":)");
+    out.append(x.mentions);
+    out.append_literal(R"(,"reactions":)");
+    out.append(x.reactions);
+    if (!delta) {
+      out.append_literal(R"(,"messageHistory":)");
+      out.append(x.message_history);
+    }
+  });
+}
+
+/// A chatMessage item (see write_message_members).
+inline void write_message(json_writer& w, const stored_chat& c, const stored_message& m,
+                          bool system_type_visible, std::string_view reader_tenant,
+                          message_shape shape) {
+  w.begin_object();
+  write_message_members(w, c, m, system_type_visible, reader_tenant, shape);
+  w.end_object();
+}
+
+/// A message as getAllMessages writes it, as one text (a control-plane change's answer).
+inline std::string message_text(const stored_chat& c, const stored_message& m,
+                                bool system_type_visible, std::string_view reader_tenant) {
+  json_writer w;
+  write_message(w, c, m, system_type_visible, reader_tenant, message_shape::export_item);
+  return w.take();
+}
+
+/// chatMessageInfo, the lastMessagePreview of List chats, as a reader of `reader_tenant` sees
+/// it. Previews always say systemEventMessage (the Prefer rule applies to chatMessage only).
+inline void write_preview(json_writer& w, const stored_chat& c, const stored_message& m,
+                          std::string_view reader_tenant) {
+  w.begin_object()
+      .key("id")
+      .value(m.id)
+      .key("createdDateTime")
+      .quoted(time_text(m.created))
+      .key("isDeleted")
+      .value(m.deleted.has_value())
+      .key("messageType")
+      .value(to_string(m.kind))
+      .key("eventDetail")
+      .raw(m.extras ? std::string_view(m.extras->event_detail) : std::string_view("null"))
+      .key("body")
+      .raw_from([&](text_buffer& out) { append_body(out, c, m); })
+      .key("from")
+      .raw(m.from ? m.from->text_for(reader_tenant, false) : std::string_view("null"))
+      .end_object();
+}
+
+/// The public model of a message of `c`, for a change to start from.
+inline chat_message message_model(const stored_chat& c, const stored_message& sm) {
+  chat_message m;
+  m.id = sm.id;
+  m.from = sm.sender();
+  m.created = sm.created;
+  m.last_modified = sm.last_modified;
+  m.last_edited = sm.last_edited;
+  m.deleted = sm.deleted;
+  m.message_type = std::string(to_string(sm.kind));
+  m.importance = std::string(to_string(sm.importance));
+  json_writer body;
+  body.raw_from([&](text_buffer& out) { append_body(out, c, sm); });
+  m.body = parse_json(body.take());
+  if (const message_extras* x = sm.extras.get()) {
+    m.subject = x->subject;
+    m.event_detail = parse_json(x->event_detail);
+    m.attachments = parse_json(x->attachments);
+    m.mentions = parse_json(x->mentions);
+    m.reactions = parse_json(x->reactions);
+    m.message_history = parse_json(x->message_history);
+  }
+  return m;
+}
 
 /// A message's place: chat index, message index.
 struct message_ref {
@@ -388,13 +440,13 @@ struct world_state {
   std::unordered_map<std::string, std::uint32_t> chat_index;
   // The chats a user is a member of (chat indexes), in List chats' page order (chat_before)
   // reversed: the newest chat, the usual one to add, goes at the end.
-  std::unordered_map<std::string, std::vector<std::uint32_t>> chats_of_user;
+  std::unordered_map<std::string, copy_on_write<std::vector<std::uint32_t>>> chats_of_user;
   // The messages a user sees (from their visibleHistoryStartDateTime on), ordered by
   // createdDateTime, then chat id, then message id: getAllMessages walks this.
-  std::unordered_map<std::string, std::vector<message_ref>> messages_of_user;
+  std::unordered_map<std::string, copy_on_write<std::vector<message_ref>>> messages_of_user;
   // Every change to a message a user sees, in seq order; an entry is current while its seq is
   // the message's `changed`. getAllMessages/delta walks this.
-  std::unordered_map<std::string, std::vector<change_entry>> changes_of_user;
+  std::unordered_map<std::string, copy_on_write<std::vector<change_entry>>> changes_of_user;
   // The largest lastModifiedDateTime - createdDateTime gap: a lastModified lower bound X
   // can only match messages created after X - max_modify_lag.
   timestamp max_modify_lag = 0;
@@ -436,17 +488,17 @@ struct world_state {
   const std::vector<std::uint32_t>& user_chats(const std::string& user_id) const {
     static const std::vector<std::uint32_t> none;
     auto it = chats_of_user.find(to_lower(user_id));
-    return it == chats_of_user.end() ? none : it->second;
+    return it == chats_of_user.end() ? none : it->second.get();
   }
   const std::vector<message_ref>& user_messages(const std::string& user_id) const {
     static const std::vector<message_ref> none;
     auto it = messages_of_user.find(to_lower(user_id));
-    return it == messages_of_user.end() ? none : it->second;
+    return it == messages_of_user.end() ? none : it->second.get();
   }
   const std::vector<change_entry>& user_changes(const std::string& user_id) const {
     static const std::vector<change_entry> none;
     auto it = changes_of_user.find(to_lower(user_id));
-    return it == changes_of_user.end() ? none : it->second;
+    return it == changes_of_user.end() ? none : it->second.get();
   }
 
   /// The newest message of a chat among those stored no later than `as_of` (a seq), as
@@ -677,7 +729,7 @@ inline std::string derive_chat_id(world_state& w, const chat& c) {
 // Puts a message into the getAllMessages index of one user, in order. While a seed loads
 // (`bulk_loading`), it appends and finish_bulk_load() sorts once: O(n log n), not O(n^2).
 inline void index_message(world_state& w, const std::string& user_key, message_ref ref) {
-  auto& list = w.messages_of_user[user_key];
+  auto& list = w.messages_of_user[user_key].to_change();
   if (w.bulk_loading) {
     list.push_back(ref);
     return;
@@ -689,7 +741,7 @@ inline void index_message(world_state& w, const std::string& user_key, message_r
 
 /// Adds a chat to a user's chats in page order; appends while bulk loading, like index_message.
 inline void index_chat(world_state& w, const std::string& user_id, std::uint32_t chat_index) {
-  auto& list = w.chats_of_user[to_lower(user_id)];
+  auto& list = w.chats_of_user[to_lower(user_id)].to_change();
   if (w.bulk_loading) {
     list.push_back(chat_index);
     return;
@@ -709,7 +761,7 @@ inline void index_member_history(world_state& w, std::uint32_t chat_index, const
   for (std::uint32_t i = 0; i < c.messages().size(); ++i)
     if (sees(m, c.messages()[i])) {
       index_message(w, key, {chat_index, i});
-      w.changes_of_user[key].push_back({joined, {chat_index, i}});
+      w.changes_of_user[key].to_change().push_back({joined, {chat_index, i}});
     }
 }
 
@@ -757,7 +809,7 @@ inline std::string json_text(const nlohmann::json& value) {
 
 /// Stores the content of `m`, a valid message, in `sm` (all but the store's own seq, changed
 /// and earlier_modified).
-inline void set_content(world_state& w, stored_message& sm, chat_message m) {
+inline void set_content(world_state& w, message_log& log, stored_message& sm, chat_message m) {
   sm.id = std::move(m.id);
   sm.created = m.created;
   sm.last_modified = m.last_modified;
@@ -766,7 +818,25 @@ inline void set_content(world_state& w, stored_message& sm, chat_message m) {
   sm.kind = enum_named<message_kind>(message_kind_names, m.message_type).value();
   sm.importance = enum_named<message_importance>(message_importance_names, m.importance).value();
   sm.from = shared_sender(w, std::move(m.from));
-  sm.body = json_text(m.body);
+  std::string text;
+  const auto type =
+      m.body.is_object() && m.body.size() == 2 ? m.body.find("contentType") : m.body.end();
+  const auto content = m.body.is_object() ? m.body.find("content") : m.body.end();
+  if (type != m.body.end() && content != m.body.end() && content->is_string() &&
+      (*type == "text" || *type == "html")) {
+    sm.body = *type == "text" ? stored_body::text : stored_body::html;
+    append_json_chars(text, content->get_ref<const std::string&>());
+  } else {
+    sm.body = stored_body::json;
+    json_writer body(256);
+    body.json_value(m.body);
+    text = body.take();
+  }
+  if (log.bodies.size() > std::numeric_limits<std::uint32_t>::max() - text.size())
+    fail("world", "too_large", "messages", "a chat's message bodies exceed 4 GiB");
+  sm.body_at = static_cast<std::uint32_t>(log.bodies.size());
+  sm.body_size = static_cast<std::uint32_t>(text.size());
+  log.bodies += text;
   const auto none = [](const nlohmann::json& list) { return list.is_array() && list.empty(); };
   sm.extras = nullptr;
   if (m.subject || !m.event_detail.is_null() || !none(m.attachments) || !none(m.mentions) ||
@@ -787,14 +857,16 @@ inline void set_content(world_state& w, stored_message& sm, chat_message m) {
 /// log of every member who sees it.
 inline void record_change(world_state& w, message_ref ref, chat_message changed) {
   stored_chat& sc = w.chats[ref.chat];
-  stored_message& sm = sc.log_to_change().messages[ref.message];
+  message_log& log = sc.log_to_change();
+  stored_message& sm = log.messages[ref.message];
   const std::uint64_t seq = w.next_seq++;
   sm.earlier_modified.emplace_back(seq, sm.last_modified);
   sm.changed = seq;
-  set_content(w, sm, std::move(changed));
+  set_content(w, log, sm, std::move(changed));
   w.max_modify_lag = std::max(w.max_modify_lag, sm.last_modified - sm.created);
   for (const auto& member : sc.data.members)
-    if (sees(member, sm)) w.changes_of_user[to_lower(member.user_id)].push_back({seq, ref});
+    if (sees(member, sm))
+      w.changes_of_user[to_lower(member.user_id)].to_change().push_back({seq, ref});
 }
 
 inline void resolve_member(const world_state& w, chat_member& m, const origin& o,
@@ -844,6 +916,7 @@ inline std::uint32_t add_chat(world_state& w, chat c, const origin& o) {
   sc.seq = w.next_seq++;
   for (const auto& m : c.members) sc.member_users.push_back(w.user_position(m.user_id));
   sc.data = std::move(c);
+  sc.id_text = json_string(sc.data.id);
   w.chat_index.emplace(sc.data.id, index);
   w.chats.push_back(std::move(sc));
   for (const auto& m : w.chats.back().data.members) index_chat(w, m.user_id, index);
@@ -975,10 +1048,10 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
     fail(o.area, "duplicate_id", o.at("id"),
          "duplicate message id '" + m.id + "' in chat '" + chat_id + "'");
 
-  stored_message sm;
-  set_content(w, sm, std::move(m));
-  sm.seq = sm.changed = w.next_seq++;
   message_log& log = sc.log_to_change();
+  stored_message sm;
+  set_content(w, log, sm, std::move(m));
+  sm.seq = sm.changed = w.next_seq++;
   const auto mi = static_cast<std::uint32_t>(log.messages.size());
   const std::uint32_t best =
       (mi == 0 || newer(sm, log.messages[log.latest.back()])) ? mi : log.latest.back();
@@ -990,7 +1063,8 @@ inline message_ref add_message(world_state& w, const std::string& chat_id, chat_
     if (sees(member, log.messages[mi])) {
       const std::string key = to_lower(member.user_id);
       index_message(w, key, {ci, mi});
-      w.changes_of_user[key].push_back({log.messages[mi].seq, {ci, mi}});  // seqs only grow
+      w.changes_of_user[key].to_change().push_back(
+          {log.messages[mi].seq, {ci, mi}});  // seqs only grow
     }
   return {ci, mi};
 }
@@ -1036,7 +1110,7 @@ inline message_ref edit_message(world_state& w, const std::string& chat_id,
                                 const std::string& message_id, std::string content,
                                 std::string content_type, timestamp now, const origin& o) {
   const message_ref ref = find_message(w, chat_id, message_id, o);
-  chat_message m = w.message(ref).model();
+  chat_message m = message_model(w.chats[ref.chat], w.message(ref));
   check_content_type(content_type, o.area, o.at("body.contentType"));
   if (m.message_type == "systemEventMessage")
     fail(o.area, "system_event", o.at("messageId"),
@@ -1056,7 +1130,7 @@ inline message_ref edit_message(world_state& w, const std::string& chat_id,
 inline message_ref delete_message(world_state& w, const std::string& chat_id,
                                   const std::string& message_id, timestamp now, const origin& o) {
   const message_ref ref = find_message(w, chat_id, message_id, o);
-  chat_message m = w.message(ref).model();
+  chat_message m = message_model(w.chats[ref.chat], w.message(ref));
   check_not_deleted(m, "deleted again", o);
   check_change_time(m, now, o);
   if (m.body.is_object())
@@ -1103,7 +1177,7 @@ inline message_ref add_reaction(world_state& w, const std::string& chat_id,
   const chat& c = w.chats[ref.chat].data;
   const user& u = resolve_chat_user(w, c, user_id, o, "user");
   nlohmann::json display_name = reaction_display_name(reaction_type, o);
-  chat_message m = w.message(ref).model();
+  chat_message m = message_model(w.chats[ref.chat], w.message(ref));
   check_not_deleted(m, "reacted to", o);
   check_change_time(m, now, o);
   if (!m.reactions.is_array())
@@ -1133,16 +1207,22 @@ inline message_ref add_reaction(world_state& w, const std::string& chat_id,
 
 inline void finish_bulk_load(world_state& w) {
   w.bulk_loading = false;
-  // The indexes are kept at their size: a loaded seed may be most of the process.
-  for (auto& [key, list] : w.messages_of_user) {
-    std::sort(list.begin(), list.end(),
-              [&](message_ref a, message_ref b) { return w.message_before(a, b); });
-    list.shrink_to_fit();
-  }
-  for (auto& [key, list] : w.changes_of_user) list.shrink_to_fit();
-  for (auto& [key, list] : w.chats_of_user)
-    std::sort(list.begin(), list.end(),
-              [&](std::uint32_t a, std::uint32_t b) { return w.chat_before(b, a); });
+  // Only the lists the load appended to are changed (the others may be shared with another
+  // world), and they are kept at their size: a loaded seed may be most of the process.
+  const auto finish = [](auto& lists, auto before) {
+    for (auto& [key, shared] : lists) {
+      const auto& list = shared.get();
+      if (std::is_sorted(list.begin(), list.end(), before) && list.capacity() == list.size())
+        continue;
+      auto& changed = shared.to_change();
+      std::sort(changed.begin(), changed.end(), before);
+      changed.shrink_to_fit();
+    }
+  };
+  finish(w.messages_of_user, [&](message_ref a, message_ref b) { return w.message_before(a, b); });
+  finish(w.chats_of_user, [&](std::uint32_t a, std::uint32_t b) { return w.chat_before(b, a); });
+  for (auto& [key, shared] : w.changes_of_user)  // in seq order already
+    if (shared.get().capacity() != shared.get().size()) shared.to_change().shrink_to_fit();
 }
 
 }  // namespace detail

@@ -149,10 +149,11 @@ inline walk_result follow_links(const fakegraph::graph& g, std::string url,
 /// A stored message of chat `chat_id` as getAllMessages writes it: to a reader of the sender's
 /// own tenant (userIdentityType aadUser) unless `reader_tenant` is given; systemEventMessage
 /// spelled out when `system_visible`.
-inline std::string message_text(const fakegraph::detail::stored_message& m,
-                                const std::string& chat_id, bool system_visible = false,
+inline std::string message_text(const fakegraph::detail::stored_chat& c,
+                                const fakegraph::detail::stored_message& m,
+                                bool system_visible = false,
                                 const std::string* reader_tenant = nullptr) {
-  return fakegraph::detail::message_text(m, chat_id, system_visible,
+  return fakegraph::detail::message_text(c, m, system_visible,
                                          reader_tenant ? *reader_tenant : m.sender().tenant_id);
 }
 
