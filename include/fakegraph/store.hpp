@@ -50,15 +50,15 @@ inline std::string_view to_string(message_kind k) {
 
 /// A message's importance, stored as a number.
 enum class message_importance : std::uint8_t { normal, high, urgent };
+inline constexpr std::string_view message_importance_names[] = {"normal", "high", "urgent"};
+inline std::string_view to_string(message_importance i) {
+  return message_importance_names[static_cast<std::size_t>(i)];
+}
 
 /// How a message's body is stored: nearly every itemBody is `{contentType: text|html,
 /// content}`, kept as the content's JSON string characters alone; any other is kept as its
 /// whole JSON text.
 enum class stored_body : std::uint8_t { text, html, json };
-inline constexpr std::string_view message_importance_names[] = {"normal", "high", "urgent"};
-inline std::string_view to_string(message_importance i) {
-  return message_importance_names[static_cast<std::size_t>(i)];
-}
 
 /// What few messages have: a subject, an event detail, attachments, mentions, reactions,
 /// history. Kept apart so that a plain message stores one null pointer for all of it; the JSON
@@ -87,10 +87,10 @@ struct stored_sender {
 };
 
 /// A message as the store keeps it: compact, because a world may hold millions. What pages
-/// filter and order on is kept as numbers; the body as the JSON text it is written as; the
-/// sender shared by every message of that sender (world_state::senders); the rest, which
-/// few messages have, behind one pointer. Answers are written from it (write_message), and
-/// the public model is made from it again when a change needs one (model()).
+/// filter and order on is kept as numbers; the body in its chat's text of bodies; the sender
+/// shared by every message of that sender (world_state::senders); the rest, which few
+/// messages have, behind one pointer. Answers are written from it (write_message), and the
+/// public model is made from it again when a change needs one (message_model).
 struct stored_message {
   std::string id;
   timestamp created = 0;
@@ -810,6 +810,27 @@ inline std::string json_text(const nlohmann::json& value) {
 /// Stores the content of `m`, a valid message, in `sm` (all but the store's own seq, changed
 /// and earlier_modified).
 inline void set_content(world_state& w, message_log& log, stored_message& sm, chat_message m) {
+  // The body first: it is the one part that can be refused.
+  std::string text;
+  stored_body body = stored_body::json;
+  const auto type =
+      m.body.is_object() && m.body.size() == 2 ? m.body.find("contentType") : m.body.end();
+  const auto content = m.body.is_object() ? m.body.find("content") : m.body.end();
+  if (type != m.body.end() && content != m.body.end() && content->is_string() &&
+      (*type == "text" || *type == "html")) {
+    body = *type == "text" ? stored_body::text : stored_body::html;
+    append_json_chars(text, content->get_ref<const std::string&>());
+  } else {
+    json_writer whole(256);
+    whole.json_value(m.body);
+    text = whole.take();
+  }
+  if (log.bodies.size() > std::numeric_limits<std::uint32_t>::max() - text.size())
+    fail("world", "too_large", "messages", "a chat's message bodies exceed 4 GiB");
+  sm.body = body;
+  sm.body_at = static_cast<std::uint32_t>(log.bodies.size());
+  sm.body_size = static_cast<std::uint32_t>(text.size());
+  log.bodies += text;
   sm.id = std::move(m.id);
   sm.created = m.created;
   sm.last_modified = m.last_modified;
@@ -818,25 +839,6 @@ inline void set_content(world_state& w, message_log& log, stored_message& sm, ch
   sm.kind = enum_named<message_kind>(message_kind_names, m.message_type).value();
   sm.importance = enum_named<message_importance>(message_importance_names, m.importance).value();
   sm.from = shared_sender(w, std::move(m.from));
-  std::string text;
-  const auto type =
-      m.body.is_object() && m.body.size() == 2 ? m.body.find("contentType") : m.body.end();
-  const auto content = m.body.is_object() ? m.body.find("content") : m.body.end();
-  if (type != m.body.end() && content != m.body.end() && content->is_string() &&
-      (*type == "text" || *type == "html")) {
-    sm.body = *type == "text" ? stored_body::text : stored_body::html;
-    append_json_chars(text, content->get_ref<const std::string&>());
-  } else {
-    sm.body = stored_body::json;
-    json_writer body(256);
-    body.json_value(m.body);
-    text = body.take();
-  }
-  if (log.bodies.size() > std::numeric_limits<std::uint32_t>::max() - text.size())
-    fail("world", "too_large", "messages", "a chat's message bodies exceed 4 GiB");
-  sm.body_at = static_cast<std::uint32_t>(log.bodies.size());
-  sm.body_size = static_cast<std::uint32_t>(text.size());
-  log.bodies += text;
   const auto none = [](const nlohmann::json& list) { return list.is_array() && list.empty(); };
   sm.extras = nullptr;
   if (m.subject || !m.event_detail.is_null() || !none(m.attachments) || !none(m.mentions) ||
@@ -859,10 +861,11 @@ inline void record_change(world_state& w, message_ref ref, chat_message changed)
   stored_chat& sc = w.chats[ref.chat];
   message_log& log = sc.log_to_change();
   stored_message& sm = log.messages[ref.message];
-  const std::uint64_t seq = w.next_seq++;
-  sm.earlier_modified.emplace_back(seq, sm.last_modified);
-  sm.changed = seq;
+  const timestamp replaced = sm.last_modified;
   set_content(w, log, sm, std::move(changed));
+  const std::uint64_t seq = w.next_seq++;
+  sm.earlier_modified.emplace_back(seq, replaced);
+  sm.changed = seq;
   w.max_modify_lag = std::max(w.max_modify_lag, sm.last_modified - sm.created);
   for (const auto& member : sc.data.members)
     if (sees(member, sm))
