@@ -122,6 +122,15 @@ struct stored_message {
     static const message_sender none;
     return from ? from->data : none;
   }
+  /// The chatMessageFromIdentitySet as a reader of `reader_tenant` sees it (see stored_sender).
+  std::string_view from_text(std::string_view reader_tenant, bool typed) const {
+    return from ? from->text_for(reader_tenant, typed) : std::string_view("null");
+  }
+  /// The rare fields, or their defaults when it has none.
+  const message_extras& extra() const {
+    static const message_extras none;
+    return extras ? *extras : none;
+  }
 };
 
 /// Whether a member sees a message: it was sent from their visibleHistoryStartDateTime on.
@@ -278,9 +287,8 @@ inline void append_time_or_null(text_buffer& out, const std::optional<timestamp>
 inline void write_message_members(json_writer& w, const stored_chat& c, const stored_message& m,
                                   bool system_type_visible, std::string_view reader_tenant,
                                   message_shape shape) {
-  static const message_extras no_extras;
   const bool delta = shape == message_shape::delta_item;
-  const message_extras& x = m.extras ? *m.extras : no_extras;
+  const message_extras& x = m.extra();
   w.raw_from([&](text_buffer& out) {
     if (shape == message_shape::export_item)
       out.append_literal(R"("@odata.type":"#microsoft.graph.chatMessage",)");
@@ -320,7 +328,7 @@ inline void write_message_members(json_writer& w, const stored_chat& c, const st
                        R"("policyViolation":null,"eventDetail":)");
     out.append(x.event_detail);
     out.append_literal(R"(,"from":)");
-    out.append(m.from ? m.from->text_for(reader_tenant, delta) : std::string_view("null"));
+    out.append(m.from_text(reader_tenant, delta));
     out.append_literal(R"(,"body":)");
     append_body(out, c, m);
     if (!m.extras) {  // nearly every message
@@ -374,11 +382,11 @@ inline void write_preview(json_writer& w, const stored_chat& c, const stored_mes
       .key("messageType")
       .value(to_string(m.kind))
       .key("eventDetail")
-      .raw(m.extras ? std::string_view(m.extras->event_detail) : std::string_view("null"))
+      .raw(m.extra().event_detail)
       .key("body")
       .raw_from([&](text_buffer& out) { append_body(out, c, m); })
       .key("from")
-      .raw(m.from ? m.from->text_for(reader_tenant, false) : std::string_view("null"))
+      .raw(m.from_text(reader_tenant, false))
       .end_object();
 }
 
@@ -821,9 +829,7 @@ inline void set_content(world_state& w, message_log& log, stored_message& sm, ch
     body = *type == "text" ? stored_body::text : stored_body::html;
     append_json_chars(text, content->get_ref<const std::string&>());
   } else {
-    json_writer whole(256);
-    whole.json_value(m.body);
-    text = whole.take();
+    text = json_text(m.body);
   }
   if (log.bodies.size() > std::numeric_limits<std::uint32_t>::max() - text.size())
     fail("world", "too_large", "messages", "a chat's message bodies exceed 4 GiB");
