@@ -20,14 +20,7 @@ namespace fakegraph {
 
 /// A time written as Graph writes it (`"2026-10-01T09:30:00Z"`), as a timestamp.
 /// Throws `fakegraph.world.bad_time` when malformed.
-inline timestamp utc(std::string_view iso8601) {
-  const auto t = parse_time(iso8601);
-  if (!t)
-    throw error(
-        "fakegraph.world.bad_time",
-        "'" + std::string(iso8601) + "' is not an ISO-8601 UTC time such as 2026-11-01T12:00:00Z");
-  return *t;
-}
+timestamp utc(std::string_view iso8601);
 
 /// A user for `graph::add_user`: `g.add_user("adele@contoso.com")` or
 /// `g.add_user({"adele@contoso.com", "Adele Vance"})`.
@@ -64,40 +57,16 @@ struct application_spec {
 /// `chat_spec::group({...}, "Launch")`, `chat_spec::meeting({...}, "Review")` say more.
 struct chat_spec {
   chat_spec() = default;
-  chat_spec(std::initializer_list<std::string> member_users) {  // NOLINT: implicit on purpose
-    for (const auto& u : member_users) members.push_back(member(u));
-  }
+  chat_spec(std::initializer_list<std::string> member_users);  // NOLINT: implicit on purpose
 
-  static chat_spec one_on_one(std::string a, std::string b) {
-    chat_spec c{std::move(a), std::move(b)};
-    c.type = chat_type::one_on_one;
-    return c;
-  }
+  static chat_spec one_on_one(std::string a, std::string b);
   static chat_spec group(const std::vector<std::string>& member_users,
-                         std::optional<std::string> topic_ = std::nullopt) {
-    chat_spec c;
-    for (const auto& u : member_users) c.members.push_back(member(u));
-    c.type = chat_type::group;
-    c.topic = std::move(topic_);
-    return c;
-  }
+                         std::optional<std::string> topic_ = std::nullopt);
   /// A meeting chat; the organizer defaults to the first member.
   static chat_spec meeting(const std::vector<std::string>& member_users, std::string topic_,
-                           std::string organizer = {}) {
-    chat_spec c = group(member_users, std::move(topic_));
-    c.type = chat_type::meeting;
-    online_meeting_info info;
-    info.organizer_id =
-        organizer.empty() && !member_users.empty() ? member_users.front() : std::move(organizer);
-    c.meeting_info = std::move(info);
-    return c;
-  }
+                           std::string organizer = {});
   /// A member with defaults (role owner, sees the whole history).
-  static chat_member member(std::string user) {
-    chat_member m;
-    m.user_id = std::move(user);
-    return m;
-  }
+  static chat_member member(std::string user);
 
   std::vector<chat_member> members;  // users by id or UPN, with roles, visible history, viewpoint
   std::optional<chat_type> type;     // default: oneOnOne for 2 members without topic, else group
@@ -142,30 +111,13 @@ struct message_spec {
 
 /// A delegated token's identity: `g.add_token("adele", fakegraph::delegated("adele@contoso.com",
 /// {"Chat.Read"}))`. Set `expires` on the result for a token that runs out on the graph's clock.
-inline token delegated(std::string user, std::vector<std::string> scopes) {
-  token t;
-  t.type = token::kind::user;
-  t.subject = std::move(user);
-  t.scopes = std::move(scopes);
-  return t;
-}
+token delegated(std::string user, std::vector<std::string> scopes);
 
 /// An application (app-only) token's identity, by appId.
-inline token app_only(std::string app_id, std::vector<std::string> roles) {
-  token t;
-  t.type = token::kind::application;
-  t.subject = std::move(app_id);
-  t.roles = std::move(roles);
-  return t;
-}
+token app_only(std::string app_id, std::vector<std::string> roles);
 
 /// A personal Microsoft account's token (Graph refuses these on the Teams chat APIs).
-inline token personal_account(std::vector<std::string> scopes = {"Chat.Read"}) {
-  token t;
-  t.type = token::kind::personal_account;
-  t.scopes = std::move(scopes);
-  return t;
-}
+token personal_account(std::vector<std::string> scopes = {"Chat.Read"});
 
 /// When `graph::with_users` fixes its clock: 2026-11-01T12:00:00Z (the default world's "now").
 inline constexpr timestamp default_now = 1793534400000;
@@ -175,23 +127,12 @@ namespace detail {
 /// Adds a member to an existing chat (callers hold the exclusive lock): the member sees the
 /// chat's messages from its visibleHistoryStartDateTime on, and the chat's
 /// lastUpdatedDateTime moves to `now` (the roster changed).
-inline void add_member(world_state& w, const std::string& chat_id, chat_member m, timestamp now,
-                       const origin& o) {
-  const std::uint32_t ci = chat_index_of(w, chat_id, o);
-  resolve_member(w, m, o, "member");
-  chat& c = w.chats[ci].data;
-  if (w.member_of(c, m.user_id))
-    fail(o.area, "duplicate_member", o.at("member.user"),
-         "user '" + m.user_id + "' is already a member of chat '" + chat_id + "'");
-  if (c.type == chat_type::one_on_one)
-    fail(o.area, "bad_roster", o.at("member"),
-         "a oneOnOne chat has exactly 2 members; add a group chat instead");
-  c.members.push_back(m);
-  w.chats[ci].member_users.push_back(w.user_position(m.user_id));
-  c.last_updated = std::max(c.last_updated, now);
-  index_chat(w, m.user_id, ci);
-  index_member_history(w, ci, m);
-}
+void add_member(world_state& w, const std::string& chat_id, chat_member m, timestamp now,
+                const origin& o);
 
 }  // namespace detail
 }  // namespace fakegraph
+
+#ifndef FAKEGRAPH_COMPILED_LIB
+#include "builder-inl.hpp"
+#endif

@@ -5,8 +5,6 @@
 #include <optional>     // std::optional
 #include <string_view>  // std::string_view
 
-#include "detail/strings.hpp"
-
 namespace fakegraph {
 
 /// The Graph operations a graph serves. `none` is a request that matched no route.
@@ -42,17 +40,13 @@ inline constexpr endpoint_name endpoint_names[] = {
 }  // namespace detail
 
 /// "none", "listChats", "getAllMessages", "getChat"…: the names seeds and reports use.
-inline std::string_view to_string(endpoint e) noexcept {
-  for (const auto& row : detail::endpoint_names)
-    if (row.id == e) return row.name;
-  return "none";
-}
+std::string_view to_string(endpoint e) noexcept;
 
 /// The inverse of to_string (case-insensitive); nullopt for anything else.
-inline std::optional<endpoint> parse_endpoint(std::string_view s) noexcept {
-  for (const auto& row : detail::endpoint_names)
-    if (detail::iequals(s, row.name)) return row.id;
-  return std::nullopt;
-}
+std::optional<endpoint> parse_endpoint(std::string_view s) noexcept;
 
 }  // namespace fakegraph
+
+#ifndef FAKEGRAPH_COMPILED_LIB
+#include "endpoint-inl.hpp"
+#endif

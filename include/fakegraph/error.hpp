@@ -3,7 +3,6 @@
 
 #include <stdexcept>  // std::runtime_error
 #include <string>     // std::string
-#include <utility>    // std::move
 
 namespace fakegraph {
 
@@ -15,8 +14,7 @@ namespace fakegraph {
 /// so tests can match on `id()` while people read the rest.
 class error : public std::runtime_error {
  public:
-  error(std::string id, const std::string& message)
-      : std::runtime_error("[" + id + "] " + message), id_(std::move(id)) {}
+  error(std::string id, const std::string& message);
 
   /// The stable id, e.g. "fakegraph.seed.unknown_user".
   const std::string& id() const noexcept { return id_; }
@@ -26,3 +24,7 @@ class error : public std::runtime_error {
 };
 
 }  // namespace fakegraph
+
+#ifndef FAKEGRAPH_COMPILED_LIB
+#include "error-inl.hpp"
+#endif

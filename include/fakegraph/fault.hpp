@@ -20,17 +20,7 @@ namespace fakegraph {
 namespace detail {
 
 /// `Retry-After` text: whole seconds as an integer ("10"), else up to 3 decimals ("2.128").
-inline std::string format_retry_after(std::int64_t ms) {
-  if (ms < 0) ms = 0;
-  std::string s = std::to_string(ms / 1000);
-  if (ms % 1000 != 0) {
-    std::string frac = std::to_string(ms % 1000);
-    frac.insert(0, 3 - frac.size(), '0');
-    while (frac.back() == '0') frac.pop_back();
-    s += "." + frac;
-  }
-  return s;
-}
+std::string format_retry_after(std::int64_t ms);
 
 }  // namespace detail
 
@@ -59,19 +49,11 @@ class fault {
   enum class schedule { every, nth, first, share };
 
   /// 429 with `Retry-After` (seconds, may be fractional: 2.128 is sent as "2.128").
-  static fault throttle(double retry_after_seconds = 1) {
-    fault f(effect::throttle);
-    f.retry_after_ = retry_after_seconds;
-    return f;
-  }
+  static fault throttle(double retry_after_seconds = 1);
   /// 503 without Retry-After.
   static fault unavailable() { return fault(effect::unavailable); }
   /// 503 with Retry-After.
-  static fault unavailable(double retry_after_seconds) {
-    fault f(effect::unavailable);
-    f.retry_after_ = retry_after_seconds;
-    return f;
-  }
+  static fault unavailable(double retry_after_seconds);
   static fault bad_gateway() { return fault(effect::bad_gateway); }
   static fault gateway_timeout() { return fault(effect::gateway_timeout); }
   /// 401 `Access token has expired or is not yet valid.`, whatever the token.
@@ -80,25 +62,12 @@ class fault {
   /// a nextLink. Only success pages are replaced; following the link gives the real page.
   static fault empty_page() { return fault(effect::empty_page, 200); }
   /// Latency only: the answer is unchanged (see graph::on_delay for what a delay does).
-  static fault delay(std::chrono::milliseconds d) {
-    fault f(effect::none, 0);
-    f.delay_ = d;
-    return f;
-  }
+  static fault delay(std::chrono::milliseconds d);
   /// The rule a status stands for in a seed: the effect of its own for 401, 429, 502, 503
   /// and 504 (as the functions above make it), none for any other status.
-  static std::optional<fault> for_status(int status) {
-    for (const preset& p : presets)
-      if (p.status == status) return p.kind == effect::throttle ? throttle() : fault(p.kind);
-    return std::nullopt;
-  }
+  static std::optional<fault> for_status(int status);
   /// Any status (400–599) with Graph's error body.
-  static fault http_error(int status, std::string code, std::string message = {}) {
-    fault f(effect::http_error, status);
-    f.code_ = std::move(code);
-    f.message_ = std::move(message);
-    return f;
-  }
+  static fault http_error(int status, std::string code, std::string message = {});
 
   // ---- which requests (all given must hold; none given: every request) ------------
   fault on(endpoint e) const {
@@ -129,17 +98,9 @@ class fault {
   fault first(std::uint64_t n) const { return when(schedule::first, n); }
   /// A pseudo-random share p of the matching requests, drawn from the graph's idSeed
   /// (and the rule's place), so the same run fails the same requests.
-  fault share(double p) const {
-    fault f = when(schedule::share, 0);
-    f.share_ = p;
-    return f;
-  }
+  fault share(double p) const;
   /// As share(p), drawn from an explicit seed.
-  fault share(double p, std::uint64_t seed) const {
-    fault f = share(p);
-    f.seed_ = seed;
-    return f;
-  }
+  fault share(double p, std::uint64_t seed) const;
 
   // ---- details of the answer ------------------------------------------------------
   fault retry_after(double seconds) const {
@@ -175,48 +136,7 @@ class fault {
   const std::optional<std::string>& message_of() const noexcept { return message_; }
 
   /// "429 TooManyRequests (Retry-After 2.128) on getAllMessages, the 3rd match".
-  std::string describe() const {
-    std::string s;
-    switch (effect_) {
-      case effect::none:
-        s = "delay";
-        break;
-      case effect::expired_token:
-        s = "401 expired token";
-        break;
-      case effect::empty_page:
-        s = "empty page with nextLink";
-        break;
-      default:
-        s = std::to_string(status_) + " " + code_.value_or(std::string(preset_of(effect_).code));
-    }
-    if (retry_after_)
-      s += " (Retry-After " + detail::format_retry_after(to_ms(*retry_after_)) + ")";
-    if (delay_.count() > 0) s += " +" + std::to_string(delay_.count()) + " ms";
-    if (route_) s += " on " + std::string(to_string(*route_));
-    if (!method_.empty()) s += " " + method_;
-    if (!url_contains_.empty()) s += " url~'" + url_contains_ + "'";
-    if (!token_.empty()) s += " token '" + token_ + "'";
-    if (!caller_.empty()) s += " caller '" + caller_ + "'";
-    switch (schedule_) {
-      case schedule::every:
-        s += count_ == 1 ? ", every match" : ", every " + ordinal(count_) + " match";
-        break;
-      case schedule::nth:
-        s += ", the " + ordinal(count_) + " match";
-        break;
-      case schedule::first:
-        s += ", the first " + std::to_string(count_) + " matches";
-        break;
-      case schedule::share: {
-        std::string p = nlohmann::json(share_).dump();
-        s += ", a share of " + p + " of matches";
-        if (seed_) s += " (seed " + std::to_string(*seed_) + ")";
-        break;
-      }
-    }
-    return s;
-  }
+  std::string describe() const;
 
   /// What an effect answers: its status, and the error code and message sent when the rule
   /// names none (graph-semantics §1.4). http_error, empty_page and none have no preset.
@@ -257,22 +177,8 @@ class fault {
     change(f);
     return f;
   }
-  fault when(schedule s, std::uint64_t n) const {
-    fault f = *this;
-    f.schedule_ = s;
-    f.count_ = n;
-    f.seed_.reset();
-    return f;
-  }
-  static std::string ordinal(std::uint64_t n) {
-    const std::uint64_t tens = n % 100;
-    const char* suffix = (tens >= 11 && tens <= 13) ? "th"
-                         : n % 10 == 1              ? "st"
-                         : n % 10 == 2              ? "nd"
-                         : n % 10 == 3              ? "rd"
-                                                    : "th";
-    return std::to_string(n) + suffix;
-  }
+  fault when(schedule s, std::uint64_t n) const;
+  static std::string ordinal(std::uint64_t n);
 
   effect effect_ = effect::none;
   int status_ = 0;
@@ -294,52 +200,12 @@ class fault {
 namespace detail {
 
 /// The 429 of graph-semantics §1.4, key for key.
-inline response throttled_response(const call_context& ctx, std::int64_t retry_after_ms,
-                                   std::string_view code = "TooManyRequests",
-                                   std::string_view message = "Please retry again later.") {
-  if (ctx.error_written) *ctx.error_written = {std::string(code), valid_utf8(message)};
-  json_writer w;
-  w.begin_object()
-      .key("error")
-      .begin_object()
-      .key("code")
-      .value(code)
-      .key("innerError")
-      .begin_object()
-      .key("code")
-      .value("429")
-      .key("date")
-      .value(format_time_seconds(ctx.now))
-      .key("message")
-      .value("Please retry after")
-      .key("request-id")
-      .value(ctx.request_id)
-      .key("status")
-      .value("429")
-      .end_object()
-      .key("message")
-      .value(message)
-      .end_object()
-      .end_object();
-  response r = make_response(ctx, 429, w.take());
-  r.headers.emplace_back("Retry-After", format_retry_after(retry_after_ms));
-  return r;
-}
+response throttled_response(const call_context& ctx, std::int64_t retry_after_ms,
+                            std::string_view code = "TooManyRequests",
+                            std::string_view message = "Please retry again later.");
 
 /// The answer a firing rule gives (every effect but none and empty_page).
-inline response fault_response(const fault& f, const call_context& ctx) {
-  const fault::preset p = fault::preset_of(f.kind());
-  const std::string_view code = f.code_of() ? std::string_view(*f.code_of()) : p.code;
-  const std::string_view message = f.message_of() ? std::string_view(*f.message_of()) : p.message;
-  if (f.kind() == fault::effect::throttle)
-    return throttled_response(ctx, fault::to_ms(f.retry_after_seconds().value_or(1)), code,
-                              message);
-  response r = graph_error(ctx, f.status(), code, message);
-  if (f.retry_after_seconds())
-    r.headers.emplace_back("Retry-After",
-                           format_retry_after(fault::to_ms(*f.retry_after_seconds())));
-  return r;
-}
+response fault_response(const fault& f, const call_context& ctx);
 
 /// Checks a rule; `bad(key, message)` reports a fault (key: the seed key at fault).
 template <class Bad>
@@ -388,3 +254,7 @@ void check_fault(const fault& f, Bad&& bad) {
 
 }  // namespace detail
 }  // namespace fakegraph
+
+#ifndef FAKEGRAPH_COMPILED_LIB
+#include "fault-inl.hpp"
+#endif

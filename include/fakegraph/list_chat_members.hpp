@@ -2,34 +2,16 @@
 // /users/{id | userPrincipalName}/chats/{id}/members.
 #pragma once
 
-#include <cstdint>  // std::int64_t
-#include <string>   // std::string
-
 #include "detail/router.hpp"
-#include "get_chat.hpp"
 
 namespace fakegraph::detail {
 
 /// Every member in one page (Q31: Graph documents no paging here), with @odata.count. The
 /// context names the user whose chat it is, as Graph's does for /me too.
-inline response list_chat_members(const endpoint_call& call) {
-  const user* viewer = nullptr;
-  const stored_chat* found = nullptr;
-  if (auto e = find_path_chat(call, chat_reach::roster, viewer, found)) return *e;
-  query_options q;
-  if (auto e = read_query_options(call, q)) return *e;  // it takes none (§11)
-
-  const chat& c = found->data;
-  std::string context = chat_context(call.ctx, c) + "/members";
-  if (viewer) context.insert(context.find("#") + 1, "users('" + viewer->id + "')/");
-  json_writer w;
-  begin_page(w, call.ctx, context)
-      .key("@odata.count")
-      .value(static_cast<std::int64_t>(c.members.size()))
-      .key("value");
-  write_members(w, call.world, *found);
-  w.end_object();
-  return make_response(call.ctx, 200, w.take());
-}
+response list_chat_members(const endpoint_call& call);
 
 }  // namespace fakegraph::detail
+
+#ifndef FAKEGRAPH_COMPILED_LIB
+#include "list_chat_members-inl.hpp"
+#endif

@@ -101,24 +101,9 @@ struct online_meeting_info {
 
 enum class chat_type { one_on_one, group, meeting };
 
-inline std::string_view to_string(chat_type t) noexcept {
-  switch (t) {
-    case chat_type::one_on_one:
-      return "oneOnOne";
-    case chat_type::group:
-      return "group";
-    case chat_type::meeting:
-      return "meeting";
-  }
-  return "unknownFutureValue";
-}
+std::string_view to_string(chat_type t) noexcept;
 
-inline std::optional<chat_type> parse_chat_type(std::string_view s) noexcept {
-  if (s == "oneOnOne") return chat_type::one_on_one;
-  if (s == "group") return chat_type::group;
-  if (s == "meeting") return chat_type::meeting;
-  return std::nullopt;
-}
+std::optional<chat_type> parse_chat_type(std::string_view s) noexcept;
 
 /// A chat and its roster; messages live in the store beside it.
 struct chat {
@@ -167,12 +152,7 @@ inline auto time_text(timestamp t) {
 }
 
 /// A time as Graph writes it, or null.
-inline void write_time_or_null(json_writer& w, const std::optional<timestamp>& t) {
-  if (t)
-    w.quoted(time_text(*t));
-  else
-    w.null();
-}
+void write_time_or_null(json_writer& w, const std::optional<timestamp>& t);
 
 /// `"https://teams.microsoft.com/l/chat/19%3A…%40thread.v2/0?tenantId=…"` (§5 of the notes), as
 /// the JSON string webUrl holds, written without building the URL first.
@@ -188,32 +168,8 @@ void append_chat_web_url(Text& out, const chat& c) {
 /// chatMessageFromIdentitySet: all three keys present, the unused ones null.
 /// `user_identity_type` is what a user sender's userIdentityType says to this reader.
 /// `typed_user` gives the user its `@odata.type` (delta items).
-inline void write_sender(json_writer& w, const message_sender& s,
-                         std::string_view user_identity_type, bool typed_user = false) {
-  if (s.type == message_sender::kind::none) {
-    w.null();
-    return;
-  }
-  const bool is_user = s.type == message_sender::kind::user;
-  w.begin_object().key("application");
-  if (is_user) w.null().key("device").null().key("user");
-  // The documented examples carry no nested @odata.type on the identities, but delta's do.
-  w.begin_object();
-  if (is_user && typed_user) w.key("@odata.type").value("#microsoft.graph.teamworkUserIdentity");
-  w.key("id").value(s.id).key("displayName");
-  if (s.display_name.empty())
-    w.null();
-  else
-    w.value(s.display_name);
-  if (is_user) {
-    w.key("userIdentityType").value(user_identity_type).key("tenantId").value(s.tenant_id);
-  } else {
-    w.key("applicationIdentityType").value(s.identity_type);
-  }
-  w.end_object();
-  if (!is_user) w.key("device").null().key("user").null();
-  w.end_object();
-}
+void write_sender(json_writer& w, const message_sender& s, std::string_view user_identity_type,
+                  bool typed_user = false);
 
 /// An opaque, base64-looking membership id, stable for a (chat, user) pair, for
 /// json_writer::quoted. Pages write one per member: the joined text reuses one buffer per
@@ -227,11 +183,7 @@ inline auto membership_id_text(const chat& c, const std::string& user_id) {
 }
 
 /// The same, as a string.
-inline std::string membership_id(const chat& c, const std::string& user_id) {
-  std::string out;
-  membership_id_text(c, user_id)(out);
-  return out;
-}
+std::string membership_id(const chat& c, const std::string& user_id);
 
 /// A user's part of an aadUserConversationMember item: the same in every chat, so the store
 /// writes it once per user. `text` holds `"displayName":…` (before the member's own
@@ -240,102 +192,28 @@ struct member_user_text {
   std::string text;
   std::size_t split = 0;
 
-  explicit member_user_text(const user& u) {
-    json_writer w;
-    w.key("displayName").value(u.display_name);
-    text = w.take();
-    split = text.size();
-    w.key("userId").value(u.id).key("email").value(u.mail).key("tenantId").value(u.tenant_id);
-    text += w.take();
-  }
+  explicit member_user_text(const user& u);
   std::string_view name() const { return std::string_view(text).substr(0, split); }
   std::string_view rest() const { return std::string_view(text).substr(split); }
 };
 
 /// aadUserConversationMember as `$expand=members` and List members write it.
-inline void write_member(json_writer& w, const chat& c, const chat_member& m,
-                         const member_user_text& u) {
-  w.begin_object()
-      .key("@odata.type")
-      .value("#microsoft.graph.aadUserConversationMember")
-      .key("id")
-      .quoted(membership_id_text(c, m.user_id))
-      .key("roles")
-      .begin_array();
-  for (const auto& role : m.roles) w.value(role);
-  w.end_array()
-      .raw(u.name())
-      .key("visibleHistoryStartDateTime")
-      .quoted(time_text(m.visible_history_start))
-      .raw(u.rest())
-      .end_object();
-}
+void write_member(json_writer& w, const chat& c, const chat_member& m, const member_user_text& u);
 inline void write_member(json_writer& w, const chat& c, const chat_member& m, const user& u) {
   write_member(w, c, m, member_user_text(u));
 }
 
 /// The chat resource's properties, into an object the caller opened and ends (so that a
 /// context can come before them and expansions after); `viewpoint` only for delegated callers.
-inline void write_chat_properties(json_writer& w, const chat& c, const chat_member* viewer,
-                                  const user* organizer) {
-  w.key("id")
-      .value(c.id)
-      .key("topic")
-      .value_or_null(c.topic)
-      .key("createdDateTime")
-      .quoted(time_text(c.created))
-      .key("lastUpdatedDateTime")
-      .quoted(time_text(c.last_updated))
-      .key("chatType")
-      .value(to_string(c.type))
-      .key("webUrl")
-      .raw_from([&c](auto& out) { append_chat_web_url(out, c); })
-      .key("tenantId")
-      .value(c.tenant_id)
-      .key("isHiddenForAllMembers")
-      .value(c.is_hidden_for_all_members)
-      .key("onlineMeetingInfo");
-  if (c.meeting) {
-    w.begin_object()
-        .key("calendarEventId")
-        .value_or_null(c.meeting->calendar_event_id)
-        .key("joinWebUrl")
-        .value(c.meeting->join_web_url)
-        .key("organizer")
-        .begin_object()
-        .key("id")
-        .value(c.meeting->organizer_id)
-        .key("displayName");
-    if (organizer)
-      w.value(organizer->display_name);
-    else
-      w.null();
-    w.key("userIdentityType").value("aadUser").key("tenantId");
-    if (organizer)
-      w.value(organizer->tenant_id);
-    else
-      w.null();
-    w.end_object().end_object();
-  } else {
-    w.null();
-  }
-  w.key("migrationMode").null().key("originalCreatedDateTime").null();
-  if (viewer)
-    w.key("viewpoint")
-        .begin_object()
-        .key("isHidden")
-        .value(viewer->is_hidden)
-        .key("lastMessageReadDateTime")
-        .quoted(time_text(viewer->last_message_read))
-        .end_object();
-}
+void write_chat_properties(json_writer& w, const chat& c, const chat_member* viewer,
+                           const user* organizer);
 
 /// The chat resource as List chats writes it, left open so that expansions can follow.
-inline void begin_chat(json_writer& w, const chat& c, const chat_member* viewer,
-                       const user* organizer) {
-  w.begin_object();
-  write_chat_properties(w, c, viewer, organizer);
-}
+void begin_chat(json_writer& w, const chat& c, const chat_member* viewer, const user* organizer);
 
 }  // namespace detail
 }  // namespace fakegraph
+
+#ifndef FAKEGRAPH_COMPILED_LIB
+#include "model-inl.hpp"
+#endif

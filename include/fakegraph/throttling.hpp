@@ -10,12 +10,10 @@
 #include <string>         // std::string
 #include <string_view>    // std::string_view
 #include <unordered_map>  // std::unordered_map
-#include <utility>        // std::move
 #include <vector>         // std::vector
 
 #include "auth.hpp"
 #include "clock.hpp"
-#include "error.hpp"
 
 namespace fakegraph {
 
@@ -62,11 +60,7 @@ inline constexpr throttle_limit throttle_limits[] = {
     {"chatMessagesPerAppPerTenant", &throttling_limits::chat_messages_per_app_per_tenant},
     {"chatMessagesPerApp", &throttling_limits::chat_messages_per_app}};
 
-inline std::string_view limit_name(int throttling_limits::*rate) {
-  for (const throttle_limit& l : throttle_limits)
-    if (l.rate == rate) return l.name;
-  return {};
-}
+std::string_view limit_name(int throttling_limits::*rate);
 
 }  // namespace detail
 
@@ -84,45 +78,16 @@ class throttler {
 
   /// Turns the model on with these limits (and forgets earlier windows). Throws
   /// `fakegraph.throttling.bad_limit` for a negative limit.
-  void enable(throttling_limits limits = {}) {
-    check(limits, [](std::string_view key, const std::string& message) {
-      throw error("fakegraph.throttling.bad_limit", std::string(key) + ": " + message);
-    });
-    std::lock_guard<std::mutex> lock(mutex_);
-    limits_ = limits;
-    enabled_ = true;
-    windows_.clear();
-  }
-  void disable() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    enabled_ = false;
-    windows_.clear();
-  }
-  bool enabled() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return enabled_;
-  }
-  throttling_limits limits() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return limits_;
-  }
+  void enable(throttling_limits limits = {});
+  void disable();
+  bool enabled() const;
+  throttling_limits limits() const;
   /// Requests answered 429 by the model, including early retries.
-  std::uint64_t throttled() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return throttled_;
-  }
+  std::uint64_t throttled() const;
   /// Throttled requests that came before the Retry-After they had been given.
-  std::uint64_t early_retries() const {
-    std::lock_guard<std::mutex> lock(mutex_);
-    return early_;
-  }
+  std::uint64_t early_retries() const;
   /// Forgets the windows and the counts; keeps the limits and the on/off state.
-  void clear() {
-    std::lock_guard<std::mutex> lock(mutex_);
-    windows_.clear();
-    throttled_ = 0;
-    early_ = 0;
-  }
+  void clear();
 
   // ---- used by the graph ----------------------------------------------------------
 
@@ -133,68 +98,13 @@ class throttler {
         bad(limit.name, "must be 0 (no limit) or more, not " + std::to_string(l.*limit.rate));
   }
 
-  void configure(std::optional<throttling_limits> limits) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    enabled_ = limits.has_value();
-    limits_ = limits.value_or(throttling_limits{});
-    windows_.clear();
-    throttled_ = 0;
-    early_ = 0;
-  }
+  void configure(std::optional<throttling_limits> limits);
 
   /// Admits one request to an endpoint counted by `rules`, or says how long to wait.
   /// `target_user` is the user whose data the request reads (empty when unknown).
   std::optional<detail::throttle_hit> admit(const std::vector<detail::throttle_rule>& rules,
                                             const principal& who, const std::string& target_user,
-                                            timestamp now) {
-    std::lock_guard<std::mutex> lock(mutex_);
-    if (!enabled_) return std::nullopt;
-    struct bucket {
-      std::string_view limit;
-      std::string key;
-      int rate;
-    };
-    std::vector<bucket> buckets;
-    using per = detail::throttle_rule::per;
-    for (const detail::throttle_rule& rule : rules) {
-      const std::string_view limit = detail::limit_name(rule.rate);
-      std::string key = std::string(limit) + "|";
-      if (rule.scope == per::target_user) {
-        if (target_user.empty()) continue;
-        key += detail::to_lower(target_user);
-      } else {
-        if (!who.is_application()) continue;  // the per-app limits count applications
-        key += detail::to_lower(who.id);
-        if (rule.scope == per::app_and_tenant) key += "|" + detail::to_lower(who.tenant_id);
-      }
-      buckets.push_back({limit, std::move(key), limits_.*rule.rate});
-    }
-    // Still inside an earlier Retry-After: throttled again, without using the window.
-    for (const auto& b : buckets) {
-      if (b.rate <= 0) continue;
-      const auto it = windows_.find(b.key);
-      if (it != windows_.end() && now < it->second.blocked_until) {
-        ++throttled_;
-        ++early_;
-        return detail::throttle_hit{round_up_seconds(it->second.blocked_until - now), true,
-                                    std::string(b.limit)};
-      }
-    }
-    for (const auto& b : buckets) {
-      if (b.rate <= 0) continue;
-      window& w = windows_[b.key];
-      while (!w.accepted.empty() && w.accepted.front() <= now - window_ms) w.accepted.pop_front();
-      if (w.accepted.size() >= static_cast<std::size_t>(b.rate)) {
-        const std::int64_t wait = round_up_seconds(w.accepted.front() + window_ms - now);
-        w.blocked_until = now + wait;
-        ++throttled_;
-        return detail::throttle_hit{wait, false, std::string(b.limit)};
-      }
-    }
-    for (const auto& b : buckets)
-      if (b.rate > 0) windows_[b.key].accepted.push_back(now);
-    return std::nullopt;
-  }
+                                            timestamp now);
 
  private:
   static constexpr timestamp window_ms = 1000;
@@ -218,3 +128,7 @@ class throttler {
 };
 
 }  // namespace fakegraph
+
+#ifndef FAKEGRAPH_COMPILED_LIB
+#include "throttling-inl.hpp"
+#endif

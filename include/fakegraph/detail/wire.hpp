@@ -4,7 +4,7 @@
 // belong to a well-formed sequence becomes U+FFFD) and writing never throws on content.
 #pragma once
 
-#include <nlohmann/json.hpp>  // nlohmann::json
+#include <nlohmann/json_fwd.hpp>  // nlohmann::json
 
 #include <algorithm>    // std::max
 #include <charconv>     // std::to_chars
@@ -21,72 +21,16 @@ inline constexpr std::string_view replacement_character = "\xEF\xBF\xBD";  // U+
 
 /// The length of the well-formed UTF-8 sequence starting at `s[i]` (RFC 3629: no overlong
 /// forms, no surrogates, nothing above U+10FFFF), or 0 when the byte there starts none.
-inline std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept {
-  const auto byte = [&](std::size_t k) { return static_cast<unsigned char>(s[k]); };
-  const unsigned char b0 = byte(i);
-  if (b0 < 0x80) return 1;
-  std::size_t n = 0;
-  unsigned char lo = 0x80, hi = 0xBF;  // the range of the second byte
-  if (b0 >= 0xC2 && b0 <= 0xDF) {
-    n = 2;
-  } else if (b0 >= 0xE0 && b0 <= 0xEF) {
-    n = 3;
-    if (b0 == 0xE0) lo = 0xA0;  // overlong
-    if (b0 == 0xED) hi = 0x9F;  // surrogates
-  } else if (b0 >= 0xF0 && b0 <= 0xF4) {
-    n = 4;
-    if (b0 == 0xF0) lo = 0x90;  // overlong
-    if (b0 == 0xF4) hi = 0x8F;  // above U+10FFFF
-  } else {
-    return 0;
-  }
-  if (i + n > s.size() || byte(i + 1) < lo || byte(i + 1) > hi) return 0;
-  for (std::size_t k = 2; k < n; ++k)
-    if (byte(i + k) < 0x80 || byte(i + k) > 0xBF) return 0;
-  return n;
-}
+std::size_t utf8_sequence_length(std::string_view s, std::size_t i) noexcept;
 
-inline bool is_valid_utf8(std::string_view s) noexcept {
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence_length(s, i);
-    if (n == 0) return false;
-    i += n;
-  }
-  return true;
-}
+bool is_valid_utf8(std::string_view s) noexcept;
 
 /// `s` with every byte that starts no well-formed sequence replaced by U+FFFD.
-inline std::string valid_utf8(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (std::size_t i = 0; i < s.size();) {
-    const std::size_t n = utf8_sequence_length(s, i);
-    if (n == 0) {
-      out += replacement_character;
-      ++i;
-    } else {
-      out.append(s.substr(i, n));
-      i += n;
-    }
-  }
-  return out;
-}
+std::string valid_utf8(std::string_view s);
 
 /// Text echoed into a response header (client-request-id): valid UTF-8, and control
 /// characters (CR, LF, NUL…) replaced too, so an echo can never split or end a header.
-inline std::string header_text(std::string_view s) {
-  std::string out = valid_utf8(s);
-  std::string clean;
-  clean.reserve(out.size());
-  for (const char c : out) {
-    const auto b = static_cast<unsigned char>(c);
-    if (b < 0x20 || b == 0x7F)
-      clean += replacement_character;
-    else
-      clean += c;
-  }
-  return clean;
-}
+std::string header_text(std::string_view s);
 
 /// Whether 8 bytes need nothing from a JSON string writer: no control character, no '"' or
 /// '\\', nothing above 0x7F (eight at once, in one 64-bit word).
@@ -184,25 +128,16 @@ void append_json_string(Text& out, std::string_view s) {
 }
 
 /// `s` as a JSON string literal, quotes included (`"a\"b"`), made valid like every answer.
-inline std::string json_string(std::string_view s) {
-  std::string out;
-  out.reserve(s.size() + 2);
-  append_json_string(out, s);
-  return out;
-}
+std::string json_string(std::string_view s);
 
 /// The JSON text of a value as an answer carries it: compact, invalid UTF-8 in any string
 /// written as U+FFFD (nlohmann's replace handler) instead of throwing.
-inline std::string wire_text(const nlohmann::json& j) {
-  return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-}
+std::string wire_text(const nlohmann::json& j);
 
 /// Parses JSON text. Every parse of the library goes through here, so that nlohmann's lexer
 /// and parser are compiled once, for `const char*` input, not once per input type. Text that
 /// is not JSON gives a discarded value, or throws json::parse_error when `allow_exceptions`.
-inline nlohmann::json parse_json(std::string_view text, bool allow_exceptions = false) {
-  return nlohmann::json::parse(text.data(), text.data() + text.size(), nullptr, allow_exceptions);
-}
+nlohmann::json parse_json(std::string_view text, bool allow_exceptions = false);
 
 /// Appends `n` in decimal digits.
 template <class Text>
@@ -251,14 +186,7 @@ class text_buffer {
     std::memset(extend(more), fill, more);
   }
   /// The text; the buffer is empty afterwards.
-  std::string take() {
-    room_.resize(size_);
-    std::string text = std::move(room_);
-    room_.clear();
-    data_ = room_.data();
-    size_ = 0;
-    return text;
-  }
+  std::string take();
 
  private:
   // Makes room for `n` more bytes and counts them written; returns where they go.
@@ -426,3 +354,7 @@ class json_writer {
 };
 
 }  // namespace fakegraph::detail
+
+#ifndef FAKEGRAPH_COMPILED_LIB
+#include "wire-inl.hpp"
+#endif
