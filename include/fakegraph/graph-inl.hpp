@@ -111,6 +111,18 @@ FAKEGRAPH_INLINE std::vector<std::string> option_names(const std::vector<query_p
 FAKEGRAPH_INLINE graph::graph()
     : core_(std::make_shared<detail::graph_core>(detail::world_state{})) {}
 
+FAKEGRAPH_INLINE graph graph::from_file(const std::string& path) {
+  return from_text(detail::read_file(path), path);
+}
+
+FAKEGRAPH_INLINE graph graph::from_text(const std::string& text, const std::string& name) {
+  return graph(detail::load_seed_text(text, name));
+}
+
+FAKEGRAPH_INLINE graph graph::from_json(const nlohmann::json& seed) {
+  return graph(detail::load_seed(seed));
+}
+
 FAKEGRAPH_INLINE graph graph::with_users(const std::vector<std::string>& user_principal_names) {
   graph g;
   g.clock().set(default_now);
@@ -243,7 +255,7 @@ FAKEGRAPH_INLINE std::string graph::add_message(const std::string& chat_id, mess
       m.content = "<systemEventMessage/>";
     }
   }
-  msg.body = {{"contentType", m.content_type}, {"content", std::move(m.content)}};
+  msg.body = detail::item_body(m.content_type, std::move(m.content));
   msg.created = m.created.value_or(0);
   msg.last_modified = m.last_modified.value_or(0);
   msg.last_edited = m.last_edited;

@@ -104,19 +104,15 @@ class graph {
 
   /// Loads a seed file (see seed-format in the README). Throws `fakegraph::error`
   /// (`fakegraph.seed.*`) naming the JSON path of the first fault.
-  static graph from_file(const std::string& path) {
-    return from_text(detail::read_file(path), path);
-  }
+  static graph from_file(const std::string& path);
 
   /// Loads a seed given as JSON text, as from_file loads a file's: as a stream when its
   /// sections come in the seed format's order, else through a DOM (the README's "The seed").
   /// Throws like from_file; `name` is what an error about the text itself names.
-  static graph from_text(const std::string& text, const std::string& name = "seed") {
-    return graph(detail::load_seed_text(text, name));
-  }
+  static graph from_text(const std::string& text, const std::string& name = "seed");
 
   /// Loads a seed given as JSON. Throws like from_file.
-  static graph from_json(const nlohmann::json& seed) { return graph(detail::load_seed(seed)); }
+  static graph from_json(const nlohmann::json& seed);
 
   /// The two-line world: one tenant, these users, and tokens to call with, on a clock
   /// fixed at `default_now` (2026-11-01T12:00:00Z).

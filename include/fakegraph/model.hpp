@@ -71,6 +71,11 @@ inline std::string_view identity_type_seen_from(const message_sender& s,
   return detail::iequals(s.tenant_id, reader_tenant) ? "aadUser" : "federatedUser";
 }
 
+namespace detail {
+/// An itemBody: `{"contentType": content_type, "content": content}`.
+nlohmann::json item_body(std::string_view content_type, std::string content);
+}  // namespace detail
+
 /// A chat message (chatMessage). Bodies, attachments, mentions, reactions and event
 /// details are kept in their wire shape: the fake stores them, it does not interpret them.
 struct chat_message {
@@ -83,7 +88,7 @@ struct chat_message {
   std::string message_type = "message";  // message | systemEventMessage | chatEvent | typing
   std::string importance = "normal";
   std::optional<std::string> subject;
-  nlohmann::json body = {{"contentType", "text"}, {"content", ""}};
+  nlohmann::json body = detail::item_body("text", "");
   nlohmann::json attachments = nlohmann::json::array();
   nlohmann::json mentions = nlohmann::json::array();
   nlohmann::json reactions = nlohmann::json::array();

@@ -208,7 +208,7 @@ FAKEGRAPH_INLINE chat_message load_message(const seed_object& m, const chat& c, 
     const seed_object body(*given, m.at("body"), {"contentType", "content"});
     const std::string type = body.string("contentType", "text");
     check_content_type(type, "seed", body.at("contentType"));
-    msg.body = {{"contentType", type}, {"content", body.string("content")}};
+    msg.body = item_body(type, body.string("content"));
   }
   if (const auto* v = m.value("attachments", vt::array)) msg.attachments = *v;
   if (const auto* v = m.value("mentions", vt::array)) msg.mentions = *v;
@@ -218,7 +218,7 @@ FAKEGRAPH_INLINE chat_message load_message(const seed_object& m, const chat& c, 
   if (msg.message_type == "systemEventMessage" && msg.from.type != message_sender::kind::none)
     fail("seed", "bad_value", m.at("from"), "a systemEventMessage has no sender (from: null)");
   if (msg.message_type == "systemEventMessage" && !m.has("body"))
-    msg.body = {{"contentType", "html"}, {"content", "<systemEventMessage/>"}};
+    msg.body = item_body("html", "<systemEventMessage/>");
   return msg;
 }
 

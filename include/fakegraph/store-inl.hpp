@@ -56,6 +56,8 @@ FAKEGRAPH_INLINE void message_log::rehash(std::size_t slots) {
   for (std::uint32_t at = 0; at < indexed_; ++at) place(at);
 }
 
+FAKEGRAPH_INLINE message_log& stored_chat::log_to_change() { return log_.to_change(); }
+
 FAKEGRAPH_INLINE void append_body(text_buffer& out, const stored_chat& c, const stored_message& m) {
   const std::string_view stored = c.body_of(m);
   if (m.body == stored_body::json) {

@@ -210,7 +210,7 @@ class stored_chat {
   /// The stored body of `m`, one of messages() (see stored_body; append_body writes it).
   std::string_view body_of(const stored_message& m) const { return log_.get().body_of(m); }
   /// The log, to change it (copied first when another world shares it).
-  message_log& log_to_change() { return log_.to_change(); }
+  message_log& log_to_change();
 
  private:
   copy_on_write<message_log> log_;
