@@ -5,6 +5,8 @@
 
 #include <fakegraph/fakegraph.hpp>
 
+#include "support/internals.hpp"
+
 #include <nlohmann/json.hpp>  // nlohmann::json
 
 #include <string>  // std::string

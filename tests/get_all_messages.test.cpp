@@ -1,7 +1,9 @@
 // chats: getAllMessages — routes, who may call, what comes back and in which shape.
 // Filters, paging and payment models have their own files (get_all_messages_*.test.cpp).
 #include <fakegraph/fakegraph.hpp>
+
 #include <nlohmann/json.hpp>  // nlohmann::json
+#include "support/internals.hpp"
 
 #include <chrono>  // std::chrono::milliseconds
 #include <map>     // std::map

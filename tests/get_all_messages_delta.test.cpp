@@ -2,7 +2,9 @@
 // rounds, links and tokens, what a delta_round returns, options, refusals, and exactness while
 // another thread changes the world.
 #include <fakegraph/fakegraph.hpp>
+
 #include <nlohmann/json.hpp>  // nlohmann::json
+#include "support/internals.hpp"
 
 #include <atomic>  // std::atomic
 #include <chrono>  // std::chrono::hours, std::chrono::seconds

@@ -1,6 +1,8 @@
 // chats: getAllMessages — $filter: the documented shapes, and the 400 for everything else.
 #include <fakegraph/fakegraph.hpp>
+
 #include <nlohmann/json.hpp>  // nlohmann::json
+#include "support/internals.hpp"
 
 #include <algorithm>   // std::find
 #include <functional>  // std::function

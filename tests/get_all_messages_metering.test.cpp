@@ -1,7 +1,9 @@
 // chats: getAllMessages — payment models (settings.metering): model A, model B, the
 // evaluation quota, and metering "none".
 #include <fakegraph/fakegraph.hpp>
+
 #include <nlohmann/json.hpp>  // nlohmann::json
+#include "support/internals.hpp"
 
 #include <atomic>  // std::atomic
 #include <chrono>  // std::chrono::minutes

@@ -1,6 +1,8 @@
 // chats: getAllMessages — nextLinks, skiptokens, and the paging guarantee under concurrent writers.
 #include <fakegraph/fakegraph.hpp>
+
 #include <nlohmann/json.hpp>  // nlohmann::json
+#include "support/internals.hpp"
 
 #include <atomic>   // std::atomic
 #include <cstdint>  // std::uint64_t

@@ -5,7 +5,9 @@
 #pragma once
 
 #include <fakegraph/fakegraph.hpp>
+
 #include <nlohmann/json.hpp>  // nlohmann::json
+#include "support/internals.hpp"
 
 #include <algorithm>   // std::sort
 #include <functional>  // std::function

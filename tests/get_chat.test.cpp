@@ -1,6 +1,8 @@
 // Get chat: GET /chats/{id}, /me/chats/{id}, /users/{id | upn}/chats/{id} (graph-semantics §10).
 #include <fakegraph/fakegraph.hpp>
+
 #include <nlohmann/json.hpp>  // nlohmann::json
+#include "support/internals.hpp"
 
 #include <string>  // std::string
 

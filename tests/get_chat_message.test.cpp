@@ -1,6 +1,8 @@
 // Get chatMessage in a chat: GET /chats/{id}/messages/{id} and its /me and /users forms (§9).
 #include <fakegraph/fakegraph.hpp>
+
 #include <nlohmann/json.hpp>  // nlohmann::json
+#include "support/internals.hpp"
 
 #include <string>  // std::string
 

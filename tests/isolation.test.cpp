@@ -12,6 +12,8 @@
 
 #include <fakegraph/fakegraph.hpp>
 
+#include "support/internals.hpp"
+
 #include <nlohmann/json.hpp>  // nlohmann::json
 
 #include <algorithm>    // std::min, std::max

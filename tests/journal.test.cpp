@@ -3,6 +3,8 @@
 
 #include <fakegraph/fakegraph.hpp>
 
+#include "support/internals.hpp"
+
 #include <nlohmann/json.hpp>  // nlohmann::json
 
 #include <cstdint>  // std::uint64_t

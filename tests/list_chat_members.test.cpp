@@ -1,6 +1,8 @@
 // List members of a chat: GET /chats/{id}/members and its /me and /users forms (§11).
 #include <fakegraph/fakegraph.hpp>
+
 #include <nlohmann/json.hpp>  // nlohmann::json
+#include "support/internals.hpp"
 
 #include <string>  // std::string
 

@@ -1,6 +1,8 @@
 // List messages in a chat: GET /chats/{id}/messages and its /me and /users forms (§8).
 #include <fakegraph/fakegraph.hpp>
+
 #include <nlohmann/json.hpp>  // nlohmann::json
+#include "support/internals.hpp"
 
 #include <chrono>  // std::chrono::minutes
 #include <string>  // std::string

@@ -6,6 +6,8 @@
 
 #include <fakegraph/fakegraph.hpp>
 
+#include "support/internals.hpp"
+
 #include <nlohmann/json.hpp>  // nlohmann::json
 
 #include <algorithm>  // std::sort, std::any_of

@@ -11,6 +11,7 @@
 #include <fakegraph/detail/strings.hpp>
 #include <fakegraph/error.hpp>
 #include <fakegraph/fakegraph.hpp>
+
 #include <fakegraph/fwd.hpp>
 #include <fakegraph/get_all_messages.hpp>
 #include <fakegraph/graph.hpp>
@@ -19,6 +20,7 @@
 #include <fakegraph/model.hpp>
 #include <fakegraph/seed.hpp>
 #include <fakegraph/store.hpp>
+#include "support/internals.hpp"
 // Headers other people are adding: checked as soon as they exist.
 #if __has_include(<fakegraph/journal.hpp>)
 #include <fakegraph/journal.hpp>

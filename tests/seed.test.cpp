@@ -4,6 +4,8 @@
 
 #include <fakegraph/fakegraph.hpp>
 
+#include "support/internals.hpp"
+
 #include <nlohmann/json.hpp>  // nlohmann::json
 
 #include <algorithm>   // std::is_sorted, std::count_if, std::max

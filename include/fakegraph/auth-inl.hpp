@@ -10,6 +10,7 @@
 #include "detail/inline.hpp"
 #include "detail/strings.hpp"
 #include "detail/wire.hpp"
+#include "store.hpp"
 
 namespace fakegraph::detail {
 

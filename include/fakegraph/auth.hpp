@@ -10,8 +10,9 @@
 #include <utility>           // std::move
 #include <vector>            // std::vector
 
+#include "fwd.hpp"
 #include "http.hpp"
-#include "store.hpp"
+#include "model.hpp"
 
 namespace fakegraph {
 

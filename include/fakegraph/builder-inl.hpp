@@ -6,6 +6,7 @@
 #include <algorithm>  // std::max
 
 #include "detail/inline.hpp"
+#include "store.hpp"
 
 namespace fakegraph {
 

@@ -13,8 +13,8 @@
 
 #include "clock.hpp"
 #include "error.hpp"
+#include "fwd.hpp"
 #include "model.hpp"
-#include "store.hpp"
 
 namespace fakegraph {
 

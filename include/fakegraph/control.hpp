@@ -16,7 +16,10 @@
 #include <utility>      // std::move
 #include <vector>       // std::vector
 
+#include "detail/graph_core.hpp"
 #include "graph.hpp"
+#include "seed.hpp"
+#include "store.hpp"
 
 namespace fakegraph {
 

@@ -1,5 +1,7 @@
 // fakegraph: an in-memory fake of Microsoft Graph's Teams chat API for unit tests.
-// The one header to include. The cpp-httplib server is separate: <fakegraph/server.hpp>.
+// The one header to include: the API. The cpp-httplib server is separate: <fakegraph/server.hpp>.
+// The internals (the store, the seed loader, the endpoints) are the definitions' business: a
+// header-only build includes them through the *-inl.hpp files, a compiled one not at all.
 #pragma once
 
 #include "auth.hpp"
@@ -9,16 +11,7 @@
 #include "endpoint.hpp"
 #include "error.hpp"
 #include "faults.hpp"
-#include "get_all_messages.hpp"
-#include "get_all_messages_delta.hpp"
-#include "get_chat.hpp"
-#include "get_chat_message.hpp"
 #include "graph.hpp"
 #include "http.hpp"
 #include "journal.hpp"
-#include "list_chat_members.hpp"
-#include "list_chat_messages.hpp"
-#include "list_chats.hpp"
 #include "model.hpp"
-#include "seed.hpp"
-#include "store.hpp"

@@ -9,6 +9,7 @@
 #include "detail/strings.hpp"
 #include "detail/wire.hpp"
 #include "error.hpp"
+#include "store.hpp"
 
 namespace fakegraph {
 

@@ -14,8 +14,9 @@
 
 #include "auth.hpp"
 #include "fault.hpp"
+#include "fwd.hpp"
 #include "http.hpp"
-#include "store.hpp"
+#include "model.hpp"
 
 namespace fakegraph {
 

@@ -11,4 +11,12 @@ struct request;
 struct response;
 struct principal;
 struct settings;
+class store;
+
+namespace detail {
+// The world in memory (store.hpp), which headers of the API pass by reference only.
+struct world_state;
+struct origin;
+class stored_chat;
+}  // namespace detail
 }  // namespace fakegraph

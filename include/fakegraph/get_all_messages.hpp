@@ -12,6 +12,7 @@
 #include "detail/odata.hpp"
 #include "detail/paging.hpp"
 #include "detail/router.hpp"
+#include "store.hpp"
 
 namespace fakegraph::detail {
 

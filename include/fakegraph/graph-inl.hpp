@@ -6,7 +6,10 @@
 #include <nlohmann/json.hpp>  // nlohmann::json
 
 #include "detail/endpoints.hpp"
+#include "detail/graph_core.hpp"
 #include "detail/inline.hpp"
+#include "seed.hpp"
+#include "store.hpp"
 
 namespace fakegraph {
 
@@ -107,6 +110,52 @@ FAKEGRAPH_INLINE std::vector<std::string> option_names(const std::vector<query_p
 }
 
 }  // namespace detail
+
+template <class Add>
+std::string graph::with_default_tenant(detail::world_state& w, const std::string& named,
+                                       const std::string& display_name, Add&& add) {
+  if (!named.empty() || !w.tenants.empty()) return add();
+  const std::uint64_t derived = w.derived_ids;
+  detail::add_tenant(w, {{}, display_name}, {"world", "default_tenant"});
+  try {
+    return add();
+  } catch (...) {
+    w.tenant_index.erase(detail::to_lower(w.tenants.back().id));
+    w.tenants.pop_back();
+    w.derived_ids = derived;
+    throw;
+  }
+}
+
+FAKEGRAPH_INLINE response graph::handle(const request& req) const { return dispatch(*core_, req); }
+
+FAKEGRAPH_INLINE fakegraph::clock& graph::clock() noexcept { return core_->clock; }
+
+FAKEGRAPH_INLINE const fakegraph::clock& graph::clock() const noexcept { return core_->clock; }
+
+FAKEGRAPH_INLINE fakegraph::journal& graph::journal() noexcept { return core_->journal; }
+
+FAKEGRAPH_INLINE const fakegraph::journal& graph::journal() const noexcept {
+  return core_->journal;
+}
+
+FAKEGRAPH_INLINE fault_set& graph::faults() noexcept { return core_->faults; }
+
+FAKEGRAPH_INLINE const fault_set& graph::faults() const noexcept { return core_->faults; }
+
+FAKEGRAPH_INLINE throttler& graph::throttling() noexcept { return core_->throttling; }
+
+FAKEGRAPH_INLINE const throttler& graph::throttling() const noexcept { return core_->throttling; }
+
+FAKEGRAPH_INLINE void graph::enable_throttling(throttling_limits limits) {
+  core_->throttling.enable(limits);
+}
+
+FAKEGRAPH_INLINE fakegraph::coverage& graph::coverage() noexcept { return core_->coverage; }
+
+FAKEGRAPH_INLINE const fakegraph::coverage& graph::coverage() const noexcept {
+  return core_->coverage;
+}
 
 FAKEGRAPH_INLINE graph::graph()
     : core_(std::make_shared<detail::graph_core>(detail::world_state{})) {}

@@ -21,34 +21,15 @@
 #include "coverage.hpp"
 #include "detail/router.hpp"
 #include "faults.hpp"
+#include "fwd.hpp"
 #include "http.hpp"
 #include "journal.hpp"
-#include "seed.hpp"
-#include "store.hpp"
 
 namespace fakegraph {
 
 namespace detail {
 
-/// Everything a graph owns. Shared with the functions `transport()` hands out, so a
-/// transport keeps working after the graph object itself has moved.
-struct graph_core {
-  explicit graph_core(world_state w);
-
-  store db;
-  fakegraph::clock clock;
-  std::vector<fault> seed_faults;
-  std::optional<throttling_limits> seed_throttling;
-  world_state seed;  // the world reset() returns to
-  std::atomic<std::uint64_t> requests{0};
-  fakegraph::journal journal;
-  fault_set faults;
-  throttler throttling;
-  fakegraph::coverage coverage;
-  empty_page_links empty_links;
-  std::mutex delay_mutex;
-  std::function<void(std::chrono::milliseconds)> on_delay;
-};
+struct graph_core;  // everything a graph owns: detail/graph_core.hpp
 
 /// A request taken apart: where it goes, who sends it, and the answer it gets before any
 /// endpoint runs (a CORS preflight's 204, a bad URL, 405, 401…), if any.
@@ -128,7 +109,7 @@ class graph {
   graph& operator=(const graph&) = delete;
 
   /// Answers one request exactly as Graph would: status, headers, body bytes.
-  response handle(const request& req) const { return dispatch(*core_, req); }
+  response handle(const request& req) const;
 
   /// A function with the shape of an HTTP client, for the code under test. It shares this
   /// graph's state and stays valid after the graph object is moved (and after it is gone).
@@ -139,8 +120,8 @@ class graph {
   /// The graph's clock: fix it, step it (`advance(std::chrono::hours(24))`). Token expiry,
   /// the evaluation quota's month, the 21-day window for deleted messages, default
   /// timestamps of builder calls and the throttling windows all read it.
-  fakegraph::clock& clock() noexcept { return core_->clock; }
-  const fakegraph::clock& clock() const noexcept { return core_->clock; }
+  fakegraph::clock& clock() noexcept;
+  const fakegraph::clock& clock() const noexcept;
 
   /// The settings in force.
   fakegraph::settings settings() const;
@@ -148,19 +129,19 @@ class graph {
   // ---- the test-double layers -----------------------------------------------------
 
   /// Every request handled, with its answer (see journal.hpp).
-  fakegraph::journal& journal() noexcept { return core_->journal; }
-  const fakegraph::journal& journal() const noexcept { return core_->journal; }
+  fakegraph::journal& journal() noexcept;
+  const fakegraph::journal& journal() const noexcept;
   /// The fault rules (see faults.hpp); a seed's settings.faults are loaded into it.
-  fault_set& faults() noexcept { return core_->faults; }
-  const fault_set& faults() const noexcept { return core_->faults; }
+  fault_set& faults() noexcept;
+  const fault_set& faults() const noexcept;
   /// The throttling model of the Teams limits (off unless enabled, or settings.throttling).
-  throttler& throttling() noexcept { return core_->throttling; }
-  const throttler& throttling() const noexcept { return core_->throttling; }
+  throttler& throttling() noexcept;
+  const throttler& throttling() const noexcept;
   /// Turns the throttling model on (defaults: the documented Teams limits).
-  void enable_throttling(throttling_limits limits = {}) { core_->throttling.enable(limits); }
+  void enable_throttling(throttling_limits limits = {});
   /// What the tests exercised (see coverage.hpp).
-  fakegraph::coverage& coverage() noexcept { return core_->coverage; }
-  const fakegraph::coverage& coverage() const noexcept { return core_->coverage; }
+  fakegraph::coverage& coverage() noexcept;
+  const fakegraph::coverage& coverage() const noexcept;
 
   /// What an injected delay does. By default nothing but the record (journal_entry::delay):
   /// in-process tests stay fast. `g.on_delay([&](auto d) { g.clock().advance(d); })` makes
@@ -249,19 +230,7 @@ class graph {
   // tenant goes again if `add` throws, so a failed call changes nothing.
   template <class Add>
   static std::string with_default_tenant(detail::world_state& w, const std::string& named,
-                                         const std::string& display_name, Add&& add) {
-    if (!named.empty() || !w.tenants.empty()) return add();
-    const std::uint64_t derived = w.derived_ids;
-    detail::add_tenant(w, {{}, display_name}, {"world", "default_tenant"});
-    try {
-      return add();
-    } catch (...) {
-      w.tenant_index.erase(detail::to_lower(w.tenants.back().id));
-      w.tenants.pop_back();
-      w.derived_ids = derived;
-      throw;
-    }
-  }
+                                         const std::string& display_name, Add&& add);
 
   // What the stages of one request hand each other.
   struct call_state {

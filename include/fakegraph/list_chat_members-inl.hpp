@@ -8,6 +8,7 @@
 
 #include "detail/inline.hpp"
 #include "get_chat.hpp"
+#include "store.hpp"
 
 namespace fakegraph::detail {
 

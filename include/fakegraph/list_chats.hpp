@@ -10,6 +10,7 @@
 
 #include "detail/odata.hpp"
 #include "detail/router.hpp"
+#include "store.hpp"
 
 namespace fakegraph::detail {
 

@@ -7,6 +7,7 @@
 #include <charconv>      // std::from_chars
 #include <system_error>  // std::errc
 
+#include "../store.hpp"
 #include "inline.hpp"
 
 namespace fakegraph::detail {

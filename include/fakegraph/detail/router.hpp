@@ -14,8 +14,9 @@
 
 #include "../auth.hpp"
 #include "../endpoint.hpp"
+#include "../fwd.hpp"
 #include "../http.hpp"
-#include "../store.hpp"
+#include "../model.hpp"
 #include "paging.hpp"
 #include "strings.hpp"
 
