@@ -9,10 +9,11 @@
 
 #include <nlohmann/json.hpp>  // nlohmann::json
 
-#include <set>      // std::set
-#include <string>   // std::string
-#include <utility>  // std::pair
-#include <vector>   // std::vector
+#include <algorithm>  // std::find
+#include <set>        // std::set
+#include <string>     // std::string
+#include <utility>    // std::pair
+#include <vector>     // std::vector
 
 #include "get_all_messages_support.hpp"
 #include "list_chats_world.hpp"

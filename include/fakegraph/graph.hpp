@@ -4,13 +4,10 @@
 
 #include <nlohmann/json_fwd.hpp>  // nlohmann::json
 
-#include <algorithm>   // std::max
-#include <atomic>      // std::atomic
 #include <chrono>      // std::chrono::milliseconds
 #include <cstdint>     // std::uint64_t, std::uint32_t
 #include <functional>  // std::function
-#include <memory>      // std::shared_ptr, std::make_shared
-#include <mutex>       // std::mutex, std::lock_guard
+#include <memory>      // std::shared_ptr
 #include <optional>    // std::optional
 #include <string>      // std::string
 #include <utility>     // std::move
