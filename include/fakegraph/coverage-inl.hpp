@@ -62,10 +62,17 @@ FAKEGRAPH_INLINE std::string coverage_data::report() const {
 }
 
 FAKEGRAPH_INLINE nlohmann::json coverage_data::json() const {
-  return {{"requests", requests},           {"endpoints", endpoints},
-          {"queryOptions", query_options},  {"permissions", permissions},
-          {"statuses", statuses},           {"faults", faults},
-          {"notExercised", not_exercised()}};
+  // Key by key: an initializer list would instantiate nlohmann's constructors once per key
+  // length, in every file of a header-only build.
+  nlohmann::json out = nlohmann::json::object();
+  out["requests"] = requests;
+  out["endpoints"] = endpoints;
+  out["queryOptions"] = query_options;
+  out["permissions"] = permissions;
+  out["statuses"] = statuses;
+  out["faults"] = faults;
+  out["notExercised"] = not_exercised();
+  return out;
 }
 
 FAKEGRAPH_INLINE std::vector<std::string> coverage_data::known_endpoints() {

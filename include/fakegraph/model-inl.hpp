@@ -29,7 +29,10 @@ FAKEGRAPH_INLINE std::optional<chat_type> parse_chat_type(std::string_view s) no
 namespace detail {
 
 FAKEGRAPH_INLINE nlohmann::json item_body(std::string_view content_type, std::string content) {
-  return {{"contentType", content_type}, {"content", std::move(content)}};
+  nlohmann::json body = nlohmann::json::object();
+  body["contentType"] = content_type;
+  body["content"] = std::move(content);
+  return body;
 }
 
 FAKEGRAPH_INLINE void write_time_or_null(json_writer& w, const std::optional<timestamp>& t) {

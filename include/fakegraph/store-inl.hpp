@@ -509,8 +509,8 @@ FAKEGRAPH_INLINE void set_content(world_state& w, message_log& log, stored_messa
       m.body.is_object() && m.body.size() == 2 ? m.body.find("contentType") : m.body.end();
   const auto content = m.body.is_object() ? m.body.find("content") : m.body.end();
   if (type != m.body.end() && content != m.body.end() && content->is_string() &&
-      (*type == "text" || *type == "html")) {
-    body = *type == "text" ? stored_body::text : stored_body::html;
+      (json_is(*type, "text") || json_is(*type, "html"))) {
+    body = json_is(*type, "text") ? stored_body::text : stored_body::html;
     append_json_chars(text, content->get_ref<const std::string&>());
   } else {
     text = json_text(m.body);
@@ -788,7 +788,7 @@ FAKEGRAPH_INLINE message_ref edit_message(world_state& w, const std::string& cha
          "message '" + message_id + "' is a systemEventMessage; system events cannot be edited");
   check_not_deleted(m, "edited", o);
   check_change_time(m, now, o);
-  m.body = {{"contentType", std::move(content_type)}, {"content", std::move(content)}};
+  m.body = item_body(content_type, std::move(content));
   m.last_edited = now;
   m.last_modified = now;
   record_change(w, ref, std::move(m));
@@ -803,9 +803,9 @@ FAKEGRAPH_INLINE message_ref delete_message(world_state& w, const std::string& c
   check_not_deleted(m, "deleted again", o);
   check_change_time(m, now, o);
   if (m.body.is_object())
-    m.body["content"] = "";
+    m.body["content"] = std::string();
   else
-    m.body = {{"contentType", "text"}, {"content", ""}};
+    m.body = item_body("text", "");
   m.attachments = nlohmann::json::array();
   m.mentions = nlohmann::json::array();
   m.deleted = now;
@@ -841,23 +841,26 @@ FAKEGRAPH_INLINE message_ref add_reaction(world_state& w, const std::string& cha
   if (!m.reactions.is_array())
     fail(o.area, "bad_type", o.at("messageId"),
          "the reactions of message '" + message_id + "' are not an array");
-  const nlohmann::json reaction = {
-      {"reactionType", reaction_type},
-      {"displayName", std::move(display_name)},
-      {"reactionContentUrl", nullptr},
-      {"createdDateTime", format_time(now)},
-      {"user",
-       {{"application", nullptr},
-        {"device", nullptr},
-        {"user",
-         {{"id", u.id},
-          {"displayName", u.display_name},
-          {"userIdentityType",
-           iequals(u.tenant_id, c.tenant_id) ? "aadUser" : "federatedUser"}}}}}};
-  m.reactions.push_back(reaction);
-  m.message_history.push_back({{"modifiedDateTime", format_time(now)},
-                               {"actions", "reactionAdded"},
-                               {"reaction", reaction}});
+  // Built key by key: an initializer list would instantiate nlohmann's constructors once
+  // per key length, in every file of a header-only build.
+  nlohmann::json reactor = nlohmann::json::object();
+  reactor["id"] = u.id;
+  reactor["displayName"] = u.display_name;
+  reactor["userIdentityType"] = iequals(u.tenant_id, c.tenant_id) ? "aadUser" : "federatedUser";
+  nlohmann::json reaction = nlohmann::json::object();
+  reaction["reactionType"] = reaction_type;
+  reaction["displayName"] = std::move(display_name);
+  reaction["reactionContentUrl"] = nullptr;
+  reaction["createdDateTime"] = format_time(now);
+  reaction["user"]["application"] = nullptr;
+  reaction["user"]["device"] = nullptr;
+  reaction["user"]["user"] = std::move(reactor);
+  nlohmann::json change = nlohmann::json::object();
+  change["modifiedDateTime"] = format_time(now);
+  change["actions"] = std::string("reactionAdded");
+  change["reaction"] = reaction;
+  m.reactions.push_back(std::move(reaction));
+  m.message_history.push_back(std::move(change));
   m.last_modified = now;
   record_change(w, ref, std::move(m));
   return ref;

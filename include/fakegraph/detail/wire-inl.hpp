@@ -88,6 +88,10 @@ FAKEGRAPH_INLINE nlohmann::json parse_json(std::string_view text, bool allow_exc
   return nlohmann::json::parse(text.data(), text.data() + text.size(), nullptr, allow_exceptions);
 }
 
+FAKEGRAPH_INLINE bool json_is(const nlohmann::json& value, std::string_view text) {
+  return value.is_string() && value.get_ref<const std::string&>() == text;
+}
+
 FAKEGRAPH_INLINE std::string text_buffer::take() {
   room_.resize(size_);
   std::string text = std::move(room_);

@@ -139,6 +139,10 @@ std::string wire_text(const nlohmann::json& j);
 /// is not JSON gives a discarded value, or throws json::parse_error when `allow_exceptions`.
 nlohmann::json parse_json(std::string_view text, bool allow_exceptions = false);
 
+/// Whether `value` is the string `text`. Comparing a json with a string literal would
+/// instantiate nlohmann's comparisons in every file of a header-only build.
+bool json_is(const nlohmann::json& value, std::string_view text);
+
 /// Appends `n` in decimal digits.
 template <class Text>
 void append_decimal(Text& out, std::int64_t n) {
