@@ -116,8 +116,9 @@ json reaction(const std::string& type, const json& display_name, const std::stri
             {"user", {{"id", id}, {"displayName", name}, {"userIdentityType", identity}}}}}};
 }
 
-json history_item(const std::string& at, const json& r) {
-  return {{"modifiedDateTime", at}, {"actions", "reactionAdded"}, {"reaction", r}};
+json history_item(const std::string& at, const json& r,
+                  const std::string& action = "reactionAdded") {
+  return {{"modifiedDateTime", at}, {"actions", action}, {"reaction", r}};
 }
 
 std::string etag_at(const std::string& time) { return std::to_string(fakegraph::utc(time)); }
@@ -686,6 +687,41 @@ TEST_CASE("Changes: a refused change names its fault and changes nothing", "[cha
          fd::add_reaction(x, world_chat, "m1", adele, "like", early, here);
        },
        "bad_time"},
+      {"unreact, unknown chat",
+       [](fd::world_state& x) {
+         fd::remove_reaction(x, "19:none@thread.v2", "m1", adele, "like", at_now, here);
+       },
+       "unknown_chat"},
+      {"unreact, unknown message",
+       [](fd::world_state& x) {
+         fd::remove_reaction(x, world_chat, "m9", adele, "like", at_now, here);
+       },
+       "unknown_message"},
+      {"unreact, unknown user",
+       [](fd::world_state& x) {
+         fd::remove_reaction(x, world_chat, "m1", "nobody@contoso.com", "like", at_now, here);
+       },
+       "unknown_user"},
+      {"unreact, not a member",
+       [](fd::world_state& x) {
+         fd::remove_reaction(x, world_chat, "m1", "nina@contoso.com", "like", at_now, here);
+       },
+       "not_a_member"},
+      {"unreact, no such reaction",
+       [](fd::world_state& x) {
+         fd::remove_reaction(x, world_chat, "m1", adele, "like", at_now, here);
+       },
+       "no_reaction"},
+      {"unreact, a deleted message",
+       [](fd::world_state& x) {
+         fd::remove_reaction(x, world_chat, "gone", adele, "like", at_now, here);
+       },
+       "message_deleted"},
+      {"unreact before the last change",
+       [&](fd::world_state& x) {
+         fd::remove_reaction(x, world_chat, "m1", adele, "like", early, here);
+       },
+       "bad_time"},
   };
   const std::string before = fingerprint(w);
   for (const auto& r : refusals) {
@@ -725,6 +761,10 @@ TEST_CASE("Changes: the builder's calls refuse as the world does, at the graph's
         "fakegraph.world.not_a_member");
   CHECK(error_id([&] { s.g.add_reaction(s.chat, s.message, "nobody@contoso.com"); }) ==
         "fakegraph.world.unknown_user");
+  CHECK(error_id([&] { s.g.remove_reaction(s.chat, s.message, megan); }) ==
+        "fakegraph.world.no_reaction");
+  CHECK(error_id([&] { s.g.remove_reaction(s.chat, s.message, lee); }) ==
+        "fakegraph.world.not_a_member");
   // The graph's clock stands before the message's lastModifiedDateTime.
   s.g.clock().set(fakegraph::utc("2026-10-01T08:59:00Z"));
   CHECK_THAT(error_text([&] { s.g.edit_message(s.chat, s.message, "x"); }),
@@ -744,9 +784,83 @@ TEST_CASE("Changes: the builder's calls refuse as the world does, at the graph's
         "fakegraph.world.message_deleted");
   CHECK(error_id([&] { s.g.add_reaction(s.chat, s.message, megan); }) ==
         "fakegraph.world.message_deleted");
+  CHECK(error_id([&] { s.g.remove_reaction(s.chat, s.message, megan); }) ==
+        "fakegraph.world.message_deleted");
 
   fakegraph::message_spec event{"", ""};
   event.message_type = "systemEventMessage";
   const std::string sys = s.g.add_message(s.chat, event);
   CHECK(error_id([&] { s.g.edit_message(s.chat, sys, "x"); }) == "fakegraph.world.system_event");
+}
+
+TEST_CASE(
+    "Changes: a reaction removed leaves reactions, is named in messageHistory and moves "
+    "lastModifiedDateTime only",
+    "[changes][reaction]") {
+  scene s = make_scene();
+  const std::string megan_id = user_id(s.g, megan);
+  REQUIRE(!megan_id.empty());
+  s.g.clock().advance(std::chrono::minutes(2));
+  s.g.add_reaction(s.chat, s.message, megan, "heart");
+  s.g.add_reaction(s.chat, s.message, adele, "like");
+  const json before = exported_item(s.g, adele, s.message);
+  REQUIRE(before.at("reactions").size() == 2);
+  const json preview_before = preview(s.g, adele);
+  // A delta round begun now: the removal must come in the next one.
+  const std::vector<json> round =
+      fakegraph_test::walk(s.g, "/v1.0/users/" + adele + "/chats/getAllMessages/delta", "app");
+  const std::string delta_link = round.back().at("@odata.deltaLink").get<std::string>();
+
+  s.g.clock().advance(std::chrono::minutes(3));
+  s.g.remove_reaction(s.chat, s.message, megan_id, "heart");  // by id
+
+  const std::string now = "2026-11-01T12:05:00Z";
+  const json heart =
+      reaction("heart", "Heart", "2026-11-01T12:02:00Z", megan_id, "megan", "aadUser");
+  json expected = before;
+  expected["reactions"] = json::array({before.at("reactions").at(1)});  // Adele's like stays
+  expected["messageHistory"].push_back(history_item(now, heart, "reactionRemoved"));
+  expected["lastModifiedDateTime"] = now;
+  expected["etag"] = etag_at(now);
+  CHECK(exported_item(s.g, adele, s.message) == expected);
+  CHECK(exported_item(s.g, adele, s.message).at("lastEditedDateTime").is_null());
+  CHECK(preview(s.g, adele) == preview_before);
+
+  std::vector<json> changed;
+  for (const json& page : fakegraph_test::walk(s.g, delta_link, "app"))
+    for (const json& item : page.at("value")) changed.push_back(item);
+  REQUIRE(changed.size() == 1);
+  CHECK(changed[0].at("id") == s.message);
+  CHECK(changed[0].at("reactions") == expected.at("reactions"));
+  CHECK(changed[0].at("lastModifiedDateTime") == now);
+
+  SECTION("again, by UPN: the member has that reaction no more, and nothing changes") {
+    CHECK(error_id([&] { s.g.remove_reaction(s.chat, s.message, megan, "heart"); }) ==
+          "fakegraph.world.no_reaction");
+    CHECK_THAT(error_text([&] { s.g.remove_reaction(s.chat, s.message, megan, "heart"); }),
+               contains_substring("remove_reaction.reactionType: user 'megan@contoso.com' has "
+                                  "no 'heart' reaction on message '" +
+                                  s.message + "'"));
+    CHECK(exported_item(s.g, adele, s.message) == expected);
+  }
+
+  SECTION("another member's reaction of the same type is not the member's") {
+    s.g.add_reaction(s.chat, s.message, megan, "like");
+    s.g.remove_reaction(s.chat, s.message, megan, "like");
+    const json item = exported_item(s.g, adele, s.message);
+    CHECK(item.at("reactions") == expected.at("reactions"));  // Adele's like is still there
+    CHECK(item.at("messageHistory").back().at("actions") == "reactionRemoved");
+    CHECK(item.at("messageHistory").back().at("reaction").at("user").at("user").at("id") ==
+          megan_id);
+  }
+
+  SECTION("a reaction given twice loses its newest") {
+    s.g.clock().advance(std::chrono::minutes(1));
+    s.g.add_reaction(s.chat, s.message, adele, "like");
+    s.g.remove_reaction(s.chat, s.message, adele, "like");
+    const json item = exported_item(s.g, adele, s.message);
+    CHECK(item.at("reactions") == expected.at("reactions"));  // the first like stays
+    CHECK(item.at("messageHistory").back().at("reaction").at("createdDateTime") ==
+          "2026-11-01T12:06:00Z");
+  }
 }

@@ -442,6 +442,25 @@ TEST_CASE("Control plane: a message edited, deleted and reacted to", "[control][
     CHECK(stored["lastEditedDateTime"].is_null());
   }
 
+  SECTION("DELETE reactions, with the same body: 200 with the message as stored") {
+    const std::string path = message_path(launch_in_path, alexs_message) + "/reactions";
+    const std::string like = R"({"user": "megan@contoso.com", "reactionType": "like"})";
+    REQUIRE(call(plane, "POST", path, like).status == 201);
+    const json added = exported_message(g, alexs_message)["reactions"][0];
+    const auto r = call(plane, "DELETE", path, like);
+    INFO(r.body);
+    REQUIRE(r.status == 200);
+    const json stored = json::parse(r.body);
+    CHECK(stored == exported_message(g, alexs_message));
+    CHECK(stored["reactions"] == json::array());
+    REQUIRE(stored["messageHistory"].size() == 2);
+    CHECK(stored["messageHistory"][1]["actions"] == "reactionRemoved");
+    CHECK(stored["messageHistory"][1]["modifiedDateTime"] == now);
+    CHECK(stored["messageHistory"][1]["reaction"] == added);
+    CHECK(stored["lastModifiedDateTime"] == now);
+    CHECK(stored["lastEditedDateTime"].is_null());
+  }
+
   SECTION("the chat id as it is, not percent-encoded, works too") {
     const auto r = call(plane, "DELETE", message_path(launch, adeles_message));
     CHECK(r.status == 204);
@@ -477,13 +496,29 @@ TEST_CASE("Control plane: changes to an unknown chat or message are 404", "[cont
   const auto get_reactions =
       call(plane, "GET", message_path(launch_in_path, adeles_message) + "/reactions");
   CHECK(get_reactions.status == 405);
-  CHECK(get_reactions.header("Allow") == "POST");
+  CHECK(get_reactions.header("Allow") == "POST, DELETE");
   // The 404 of an unknown call lists the new calls.
   const auto unknown = call(plane, "GET", "/_fakegraph/chats/" + launch_in_path + "/messages");
   CHECK(unknown.status == 404);
   CHECK_THAT(message_of(unknown),
              contains_substring("PATCH, DELETE /_fakegraph/chats/{chatId}/messages/{messageId}; "
-                                "POST /_fakegraph/chats/{chatId}/messages/{messageId}/reactions"));
+                                "POST, DELETE "
+                                "/_fakegraph/chats/{chatId}/messages/{messageId}/reactions"));
+  // Removing a reaction: an unknown chat or message is 404, and so is a reaction the member
+  // does not have.
+  for (const std::string& path : {unknown_chat, unknown_message}) {
+    const auto r = call(plane, "DELETE", path + "/reactions", reaction);
+    CHECK(r.status == 404);
+    CHECK(error_code(r) == "NotFound");
+  }
+  const auto none =
+      call(plane, "DELETE", message_path(launch_in_path, adeles_message) + "/reactions", reaction);
+  CHECK(none.status == 404);
+  CHECK(error_code(none) == "NotFound");
+  CHECK_THAT(message_of(none),
+             contains_substring("[fakegraph.control.no_reaction] reactionType: user "
+                                "'megan@contoso.com' has no 'like' reaction on message '" +
+                                adeles_message + "'"));
 }
 
 TEST_CASE("Control plane: a bad change body is 400 naming what is accepted, and changes nothing",
@@ -538,6 +573,14 @@ TEST_CASE("Control plane: a bad change body is 400 naming what is accepted, and 
     CHECK(error_code(r) == "BadRequest");
     CHECK_THAT(message_of(r), contains_substring(why));
     CHECK_THAT(message_of(r), contains_substring(reaction_accepted));
+    // Removing reads the same body. A reactionType that is no reaction is one the member
+    // does not have: 404, above.
+    if (body.find("thumbsup") != std::string::npos) continue;
+    const auto removal =
+        call(plane, "DELETE", message_path(launch_in_path, adeles_message) + "/reactions", body);
+    CHECK(removal.status == 400);
+    CHECK_THAT(message_of(removal), contains_substring(why));
+    CHECK_THAT(message_of(removal), contains_substring(reaction_accepted));
   }
 
   // A user the world refuses: 400 with the store's reason.
@@ -554,6 +597,11 @@ TEST_CASE("Control plane: a bad change body is 400 naming what is accepted, and 
            R"({"user": "nobody@contoso.com", "reactionType": "like"})");
   CHECK(nobody.status == 400);
   CHECK_THAT(message_of(nobody), contains_substring("[fakegraph.control.unknown_user]"));
+  const auto stranger_removal =
+      call(plane, "DELETE", message_path(launch_in_path, adeles_message) + "/reactions",
+           R"({"user": "pradeep@fabrikam.com", "reactionType": "like"})");
+  CHECK(stranger_removal.status == 400);
+  CHECK_THAT(message_of(stranger_removal), contains_substring("[fakegraph.control.not_a_member]"));
 
   CHECK(exported_message(g, adeles_message) == before);
 }

@@ -43,7 +43,8 @@ struct control_options {
 /// - `PATCH chats/{chatId}/messages/{messageId}`: `{"body": {"contentType", "content"}}`, an
 ///   edit; 200 with the message as stored. `DELETE` the same: a deletion; 204.
 ///   `POST chats/{chatId}/messages/{messageId}/reactions`: `{"user", "reactionType"}`; 201
-///   with the message as stored. An unknown chat or message is 404.
+///   with the message as stored. `DELETE` the same, with the same body, removes that reaction;
+///   200 with the message as stored. An unknown chat, message or reaction is 404.
 /// - `POST snapshots`: 201 `{"id"}`; `POST snapshots/{id}/restore`: 204.
 /// - `GET coverage`: the coverage report.
 class control_plane {
@@ -312,7 +313,7 @@ class control_plane {
     const std::string& message_id = seg[3];
     const detail::origin o{"control", ""};
     if (seg.size() == 5 && seg[4] == "reactions") {
-      if (m != "POST") return method_not_allowed(ctx, "POST");
+      if (m != "POST" && m != "DELETE") return method_not_allowed(ctx, "POST, DELETE");
       const std::string accepted =
           "Give {\"user\": \"<member id or userPrincipalName>\", \"reactionType\": \"like\"} "
           "(like, angry, sad, laugh, heart, surprised or one emoji).";
@@ -327,6 +328,11 @@ class control_plane {
       const auto type = body.find("reactionType");
       if (type == body.end() || !type->is_string())
         return bad_request(ctx, "'reactionType' is missing or not a string. " + accepted);
+      if (m == "DELETE")
+        return change(ctx, 200, accepted, [&](detail::world_state& w, timestamp now) {
+          return detail::remove_reaction(w, chat_id, message_id, user->get<std::string>(),
+                                         type->get<std::string>(), now, o);
+        });
       return change(ctx, 201, accepted, [&](detail::world_state& w, timestamp now) {
         return detail::add_reaction(w, chat_id, message_id, user->get<std::string>(),
                                     type->get<std::string>(), now, o);
@@ -364,8 +370,8 @@ class control_plane {
   }
 
   // Makes a change at the graph's clock and answers `status` with the message as stored (as
-  // getAllMessages writes it), or 204. A refusal is 404 for an unknown chat or message, else
-  // 400 (`accepted` follows a bad value).
+  // getAllMessages writes it), or 204. A refusal is 404 for an unknown chat, message or
+  // reaction, else 400 (`accepted` follows a bad value).
   template <class Change>
   response change(const detail::call_context& ctx, int status, const std::string& accepted,
                   Change&& make) {
@@ -380,7 +386,8 @@ class control_plane {
       });
     } catch (const error& e) {
       if (e.id() == "fakegraph.control.unknown_chat" ||
-          e.id() == "fakegraph.control.unknown_message")
+          e.id() == "fakegraph.control.unknown_message" ||
+          e.id() == "fakegraph.control.no_reaction")
         return detail::graph_error(ctx, 404, "NotFound", e.what());
       if (e.id() == "fakegraph.control.bad_value" && !accepted.empty())
         return bad_request(ctx, e.what() + (". " + accepted));
@@ -452,7 +459,7 @@ class control_plane {
             "'. Calls: POST /_fakegraph/reset; GET, POST /_fakegraph/clock; GET, DELETE "
             "/_fakegraph/journal; GET, POST, DELETE /_fakegraph/faults; DELETE "
             "/_fakegraph/faults/{id}; POST /_fakegraph/world; PATCH, DELETE "
-            "/_fakegraph/chats/{chatId}/messages/{messageId}; POST "
+            "/_fakegraph/chats/{chatId}/messages/{messageId}; POST, DELETE "
             "/_fakegraph/chats/{chatId}/messages/{messageId}/reactions; POST "
             "/_fakegraph/snapshots; POST /_fakegraph/snapshots/{id}/restore; GET "
             "/_fakegraph/coverage.");

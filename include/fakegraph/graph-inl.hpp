@@ -359,6 +359,16 @@ FAKEGRAPH_INLINE void graph::add_reaction(const std::string& chat_id, const std:
   });
 }
 
+FAKEGRAPH_INLINE void graph::remove_reaction(const std::string& chat_id,
+                                             const std::string& message_id, std::string user,
+                                             std::string reaction_type) {
+  const timestamp now = core_->clock.now();
+  core_->db.write([&](detail::world_state& w) {
+    detail::remove_reaction(w, chat_id, message_id, user, reaction_type, now,
+                            {"world", "remove_reaction"});
+  });
+}
+
 FAKEGRAPH_INLINE std::string graph::add_token(std::string value, token t) {
   t.value = value;
   core_->db.write([&](detail::world_state& w) {

@@ -211,6 +211,14 @@ class graph {
   void add_reaction(const std::string& chat_id, const std::string& message_id, std::string user,
                     std::string reaction_type = "like");
 
+  /// Removes a member's reaction (`g.remove_reaction(chat, id, "megan@contoso.com", "heart")`):
+  /// it leaves `reactions`, and a `reactionRemoved` item naming it is appended to
+  /// `messageHistory`; lastModifiedDateTime and etag move to the graph's clock,
+  /// lastEditedDateTime does not. Refused when the member has no such reaction on the message
+  /// (`no_reaction`) and for a deleted message (`message_deleted`).
+  void remove_reaction(const std::string& chat_id, const std::string& message_id, std::string user,
+                       std::string reaction_type = "like");
+
   /// Adds a bearer token (`g.add_token("t", fakegraph::delegated("adele@contoso.com",
   /// {"Chat.Read"}))`); returns the token.
   std::string add_token(std::string value, token t);

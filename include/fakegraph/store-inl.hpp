@@ -827,26 +827,46 @@ FAKEGRAPH_INLINE nlohmann::json reaction_display_name(const std::string& type, c
   return nullptr;
 }
 
-FAKEGRAPH_INLINE message_ref add_reaction(world_state& w, const std::string& chat_id,
-                                          const std::string& message_id, const std::string& user_id,
-                                          const std::string& reaction_type, timestamp now,
-                                          const origin& o) {
+FAKEGRAPH_INLINE reaction_target target_of_reaction(world_state& w, const std::string& chat_id,
+                                                    const std::string& message_id,
+                                                    const std::string& user_id, timestamp now,
+                                                    const origin& o, std::string_view change) {
   const message_ref ref = find_message(w, chat_id, message_id, o);
-  const chat& c = w.chats[ref.chat].data;
-  const user& u = resolve_chat_user(w, c, user_id, o, "user");
-  nlohmann::json display_name = reaction_display_name(reaction_type, o);
+  const user& u = resolve_chat_user(w, w.chats[ref.chat].data, user_id, o, "user");
   chat_message m = message_model(w.chats[ref.chat], w.message(ref));
-  check_not_deleted(m, "reacted to", o);
+  check_not_deleted(m, change, o);
   check_change_time(m, now, o);
   if (!m.reactions.is_array())
     fail(o.area, "bad_type", o.at("messageId"),
          "the reactions of message '" + message_id + "' are not an array");
+  return {ref, std::move(m), &u};
+}
+
+FAKEGRAPH_INLINE void record_reaction_change(world_state& w, reaction_target& t, std::string action,
+                                             nlohmann::json reaction, timestamp now) {
   // Built key by key: an initializer list would instantiate nlohmann's constructors once
   // per key length, in every file of a header-only build.
+  nlohmann::json item = nlohmann::json::object();
+  item["modifiedDateTime"] = format_time(now);
+  item["actions"] = std::move(action);
+  item["reaction"] = std::move(reaction);
+  t.m.message_history.push_back(std::move(item));
+  t.m.last_modified = now;
+  record_change(w, t.ref, std::move(t.m));
+}
+
+FAKEGRAPH_INLINE message_ref add_reaction(world_state& w, const std::string& chat_id,
+                                          const std::string& message_id, const std::string& user_id,
+                                          const std::string& reaction_type, timestamp now,
+                                          const origin& o) {
+  reaction_target t = target_of_reaction(w, chat_id, message_id, user_id, now, o, "reacted to");
+  nlohmann::json display_name = reaction_display_name(reaction_type, o);
+  const user& u = *t.member;
   nlohmann::json reactor = nlohmann::json::object();
   reactor["id"] = u.id;
   reactor["displayName"] = u.display_name;
-  reactor["userIdentityType"] = iequals(u.tenant_id, c.tenant_id) ? "aadUser" : "federatedUser";
+  reactor["userIdentityType"] =
+      iequals(u.tenant_id, w.chats[t.ref.chat].data.tenant_id) ? "aadUser" : "federatedUser";
   nlohmann::json reaction = nlohmann::json::object();
   reaction["reactionType"] = reaction_type;
   reaction["displayName"] = std::move(display_name);
@@ -855,15 +875,42 @@ FAKEGRAPH_INLINE message_ref add_reaction(world_state& w, const std::string& cha
   reaction["user"]["application"] = nullptr;
   reaction["user"]["device"] = nullptr;
   reaction["user"]["user"] = std::move(reactor);
-  nlohmann::json change = nlohmann::json::object();
-  change["modifiedDateTime"] = format_time(now);
-  change["actions"] = std::string("reactionAdded");
-  change["reaction"] = reaction;
-  m.reactions.push_back(std::move(reaction));
-  m.message_history.push_back(std::move(change));
-  m.last_modified = now;
-  record_change(w, ref, std::move(m));
-  return ref;
+  t.m.reactions.push_back(reaction);
+  record_reaction_change(w, t, "reactionAdded", std::move(reaction), now);
+  return t.ref;
+}
+
+FAKEGRAPH_INLINE bool is_reaction_of(const nlohmann::json& reaction, std::string_view type,
+                                     std::string_view user_id) {
+  if (!reaction.is_object()) return false;
+  const auto given = reaction.find("reactionType");
+  const auto by = reaction.find("user");
+  if (given == reaction.end() || !json_is(*given, type) || by == reaction.end() || !by->is_object())
+    return false;
+  const auto who = by->find("user");
+  if (who == by->end() || !who->is_object()) return false;
+  const auto id = who->find("id");
+  return id != who->end() && json_is(*id, user_id);
+}
+
+FAKEGRAPH_INLINE message_ref remove_reaction(world_state& w, const std::string& chat_id,
+                                             const std::string& message_id,
+                                             const std::string& user_id,
+                                             const std::string& reaction_type, timestamp now,
+                                             const origin& o) {
+  reaction_target t = target_of_reaction(w, chat_id, message_id, user_id, now, o, "changed");
+  nlohmann::json& reactions = t.m.reactions;
+  auto newest = reactions.end();
+  for (auto it = reactions.begin(); it != reactions.end(); ++it)
+    if (is_reaction_of(*it, reaction_type, t.member->id)) newest = it;
+  if (newest == reactions.end())
+    fail(o.area, "no_reaction", o.at("reactionType"),
+         "user '" + user_id + "' has no '" + valid_utf8(reaction_type) + "' reaction on message '" +
+             message_id + "'");
+  nlohmann::json removed = std::move(*newest);
+  reactions.erase(newest);
+  record_reaction_change(w, t, "reactionRemoved", std::move(removed), now);
+  return t.ref;
 }
 
 FAKEGRAPH_INLINE void finish_bulk_load(world_state& w) {

@@ -475,7 +475,7 @@ void validate_message(const chat_message& m, const origin& o);
 message_ref add_message(world_state& w, const std::string& chat_id, chat_message m,
                         const origin& o);
 
-// ---- changes to a stored message (issue 12): edit, delete, react ----------------------
+// ---- changes to a stored message (issue 12): edit, delete, react, unreact -------------
 // Each validates everything before it changes anything, changes the message at `now` (the
 // graph's clock) and calls record_change. Callers hold the exclusive lock.
 
@@ -513,6 +513,22 @@ inline constexpr std::pair<std::string_view, std::string_view> named_reactions[]
 /// characters). Returns its displayName, null for an emoji.
 nlohmann::json reaction_display_name(const std::string& type, const origin& o);
 
+/// What a reaction change starts from, checked: the message, its model and the member (by id or
+/// UPN). `change` says what a deleted message cannot be.
+struct reaction_target {
+  message_ref ref;
+  chat_message m;
+  const user* member = nullptr;
+};
+reaction_target target_of_reaction(world_state& w, const std::string& chat_id,
+                                   const std::string& message_id, const std::string& user_id,
+                                   timestamp now, const origin& o, std::string_view change);
+
+/// Ends a reaction change: a chatMessageHistoryItem of `action` (reactionAdded or
+/// reactionRemoved) naming `reaction`, lastModifiedDateTime at `now`, and the change recorded.
+void record_reaction_change(world_state& w, reaction_target& t, std::string action,
+                            nlohmann::json reaction, timestamp now);
+
 /// Adds `user`'s reaction (a member, by id or UPN) to a message: a chatMessageReaction in
 /// `reactions` and a `reactionAdded` item in `messageHistory`, both at `now`;
 /// lastModifiedDateTime (and the etag) move to `now`, lastEditedDateTime does not. The
@@ -520,6 +536,20 @@ nlohmann::json reaction_display_name(const std::string& type, const origin& o);
 message_ref add_reaction(world_state& w, const std::string& chat_id, const std::string& message_id,
                          const std::string& user_id, const std::string& reaction_type,
                          timestamp now, const origin& o);
+
+/// Whether a chatMessageReaction is the reaction `type` of the user `user_id` (false for a
+/// value of another shape).
+bool is_reaction_of(const nlohmann::json& reaction, std::string_view type,
+                    std::string_view user_id);
+
+/// Removes `user`'s reaction `reaction_type` (a member, by id or UPN; the newest, should a seed
+/// give it twice) from a message: it leaves `reactions`, and a `reactionRemoved` item naming it
+/// is appended to `messageHistory` at `now`; lastModifiedDateTime (and the etag) move to `now`,
+/// lastEditedDateTime does not. Refused as `no_reaction` when the member has no such reaction
+/// on the message; a deleted message is not changed.
+message_ref remove_reaction(world_state& w, const std::string& chat_id,
+                            const std::string& message_id, const std::string& user_id,
+                            const std::string& reaction_type, timestamp now, const origin& o);
 
 void finish_bulk_load(world_state& w);
 

@@ -207,6 +207,18 @@ TEST_CASE("the control plane over HTTP: on for loopback, behind an admin token, 
     const auto journal = client.Get("/_fakegraph/journal");
     REQUIRE(journal);
     CHECK(json::parse(journal->body)["value"].size() == 1);  // its own calls are not in it
+    // A DELETE's body reaches it too: a reaction added, then removed.
+    const std::string reactions =
+        "/_fakegraph/chats/19%3Afba5913dd74162ad849c812d81852b2a%40thread.v2/messages/"
+        "1787230938967/reactions";
+    const std::string like = R"({"user": "megan@contoso.com", "reactionType": "like"})";
+    const auto added = client.Post(reactions.c_str(), like, "application/json");
+    REQUIRE(added);
+    CHECK(added->status == 201);
+    const auto removed = client.Delete(reactions.c_str(), like, "application/json");
+    REQUIRE(removed);
+    CHECK(removed->status == 200);
+    CHECK(json::parse(removed->body)["messageHistory"].back()["actions"] == "reactionRemoved");
     const auto reset = client.Post("/_fakegraph/reset");
     REQUIRE(reset);
     CHECK(reset->status == 204);
