@@ -864,3 +864,27 @@ TEST_CASE(
           "2026-11-01T12:06:00Z");
   }
 }
+
+TEST_CASE("Store: a reaction to remove is found by its type and its user's id, whatever its shape",
+          "[changes][reaction]") {
+  // A seed may give reactions of any shape; removal looks past those it cannot read.
+  const json like = reaction("like", "Like", "2026-11-01T12:00:00Z", "u1", "Megan", "aadUser");
+  CHECK(fd::is_reaction_of(like, "like", "u1"));
+  CHECK_FALSE(fd::is_reaction_of(like, "heart", "u1"));
+  CHECK_FALSE(fd::is_reaction_of(like, "like", "u2"));
+  const json odd[] = {
+      nullptr,
+      json::array({"like"}),
+      "like",
+      {{"reactionType", "like"}},
+      {{"reactionType", 1}, {"user", like.at("user")}},
+      {{"reactionType", "like"}, {"user", nullptr}},
+      {{"reactionType", "like"}, {"user", {{"user", "u1"}}}},
+      {{"reactionType", "like"}, {"user", {{"user", {{"displayName", "Megan"}}}}}},
+      {{"reactionType", "like"}, {"user", {{"user", {{"id", 1}}}}}},
+  };
+  for (const json& value : odd) {
+    INFO(value.dump());
+    CHECK_FALSE(fd::is_reaction_of(value, "like", "u1"));
+  }
+}

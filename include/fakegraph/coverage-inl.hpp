@@ -62,8 +62,7 @@ FAKEGRAPH_INLINE std::string coverage_data::report() const {
 }
 
 FAKEGRAPH_INLINE nlohmann::json coverage_data::json() const {
-  // Key by key: an initializer list would instantiate nlohmann's constructors once per key
-  // length, in every file of a header-only build.
+  // Key by key, not an initializer list: see json_is in detail/wire.hpp.
   nlohmann::json out = nlohmann::json::object();
   out["requests"] = requests;
   out["endpoints"] = endpoints;

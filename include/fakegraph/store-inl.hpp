@@ -844,8 +844,7 @@ FAKEGRAPH_INLINE reaction_target target_of_reaction(world_state& w, const std::s
 
 FAKEGRAPH_INLINE void record_reaction_change(world_state& w, reaction_target& t, std::string action,
                                              nlohmann::json reaction, timestamp now) {
-  // Built key by key: an initializer list would instantiate nlohmann's constructors once
-  // per key length, in every file of a header-only build.
+  // Key by key, not an initializer list: see json_is in detail/wire.hpp.
   nlohmann::json item = nlohmann::json::object();
   item["modifiedDateTime"] = format_time(now);
   item["actions"] = std::move(action);

@@ -139,8 +139,10 @@ std::string wire_text(const nlohmann::json& j);
 /// is not JSON gives a discarded value, or throws json::parse_error when `allow_exceptions`.
 nlohmann::json parse_json(std::string_view text, bool allow_exceptions = false);
 
-/// Whether `value` is the string `text`. Comparing a json with a string literal would
-/// instantiate nlohmann's comparisons in every file of a header-only build.
+/// Whether `value` is the string `text`. The library compares with this and builds JSON objects
+/// key by key (`j["key"] = v`): comparing a json with a string literal, or an initializer list
+/// of string-literal keys, would instantiate nlohmann's templates (once per literal length) in
+/// every file of a header-only build.
 bool json_is(const nlohmann::json& value, std::string_view text);
 
 /// Appends `n` in decimal digits.
