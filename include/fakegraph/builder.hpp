@@ -100,13 +100,13 @@ struct message_spec {
   std::optional<timestamp> last_modified;  // default: the latest of created, edited, deleted
   std::optional<timestamp> last_edited;
   std::optional<timestamp> deleted;
-  nlohmann::json attachments = nlohmann::json::array();
-  nlohmann::json mentions = nlohmann::json::array();
-  nlohmann::json reactions = nlohmann::json::array();
+  nlohmann::json attachments = detail::json_array();
+  nlohmann::json mentions = detail::json_array();
+  nlohmann::json reactions = detail::json_array();
   /// chatMessageHistoryItem[]: `{"actions": "reactionAdded", "modifiedDateTime": "…",
   /// "reaction": {…}}`, oldest first.
-  nlohmann::json message_history = nlohmann::json::array();
-  nlohmann::json event_detail = nullptr;  // systemEventMessage's eventDetail
+  nlohmann::json message_history = detail::json_array();
+  nlohmann::json event_detail;  // systemEventMessage's eventDetail; null otherwise
 };
 
 /// A delegated token's identity: `g.add_token("adele", fakegraph::delegated("adele@contoso.com",

@@ -89,12 +89,12 @@ struct chat_message {
   std::string importance = "normal";
   std::optional<std::string> subject;
   nlohmann::json body = detail::item_body("text", "");
-  nlohmann::json attachments = nlohmann::json::array();
-  nlohmann::json mentions = nlohmann::json::array();
-  nlohmann::json reactions = nlohmann::json::array();
+  nlohmann::json attachments = detail::json_array();
+  nlohmann::json mentions = detail::json_array();
+  nlohmann::json reactions = detail::json_array();
   // chatMessageHistoryItem[]: {actions, modifiedDateTime, reaction}, oldest first.
-  nlohmann::json message_history = nlohmann::json::array();
-  nlohmann::json event_detail = nullptr;
+  nlohmann::json message_history = detail::json_array();
+  nlohmann::json event_detail;  // null unless a systemEventMessage
 };
 
 /// teamworkOnlineMeetingInfo of a meeting chat.
@@ -145,8 +145,8 @@ struct settings {
   std::optional<timestamp> now;         // fixed clock; none = wall clock
   bool strict_query_options = true;     // false: ignore unsupported OData options
   std::uint64_t id_seed = 0;            // seeds request ids and derived ids
-  nlohmann::json faults = nullptr;      // settings.faults, as written (read by faults.hpp)
-  nlohmann::json throttling = nullptr;  // settings.throttling, as written
+  nlohmann::json faults;      // settings.faults, as written (read by faults.hpp); null if absent
+  nlohmann::json throttling;  // settings.throttling, as written; null if absent
 };
 
 namespace detail {

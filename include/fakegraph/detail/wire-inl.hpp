@@ -92,6 +92,8 @@ FAKEGRAPH_INLINE bool json_is(const nlohmann::json& value, std::string_view text
   return value.is_string() && value.get_ref<const std::string&>() == text;
 }
 
+FAKEGRAPH_INLINE nlohmann::json json_array() { return nlohmann::json::array(); }
+
 FAKEGRAPH_INLINE std::string text_buffer::take() {
   room_.resize(size_);
   std::string text = std::move(room_);

@@ -145,6 +145,10 @@ nlohmann::json parse_json(std::string_view text, bool allow_exceptions = false);
 /// every file of a header-only build.
 bool json_is(const nlohmann::json& value, std::string_view text);
 
+/// An empty JSON array. Default member initializers call this rather than json::array(), which
+/// would instantiate nlohmann's initializer-list constructor in every file of a compiled build.
+nlohmann::json json_array();
+
 /// Appends `n` in decimal digits.
 template <class Text>
 void append_decimal(Text& out, std::int64_t n) {
