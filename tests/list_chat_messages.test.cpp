@@ -4,9 +4,15 @@
 #include <nlohmann/json.hpp>  // nlohmann::json
 #include "support/internals.hpp"
 
-#include <chrono>  // std::chrono::minutes
-#include <string>  // std::string
-#include <vector>  // std::vector
+#include <algorithm>  // std::sort
+#include <chrono>     // std::chrono::minutes
+#include <cstddef>    // std::size_t
+#include <map>        // std::map
+#include <optional>   // std::optional
+#include <random>     // std::mt19937
+#include <string>     // std::string
+#include <utility>    // std::pair
+#include <vector>     // std::vector
 
 #include "chat_world.hpp"
 #include "support/catch.hpp"
@@ -243,4 +249,193 @@ TEST_CASE("Chat messages: who may call", "[list_chat_messages]") {
   // Messages are read from the tenant the chat was started in (§8).
   CHECK(get(w.g, url("chats/", w.federated, "/messages"), "app").status == 200);
   CHECK(get(w.g, url("chats/", w.federated, "/messages"), "fabrikam-app").status == 403);
+}
+
+namespace {
+
+using fakegraph::timestamp;
+
+// What a walk should give: `items` (getAllMessages' items of the chat, as they were when the
+// walk began) ordered by `key` newest first, then id, those outside (lo, hi) left out.
+std::vector<std::string> expected_walk(const std::vector<json>& items, const char* key,
+                                       std::optional<timestamp> lo, std::optional<timestamp> hi) {
+  std::vector<std::pair<timestamp, std::string>> rows;
+  for (const json& item : items) {
+    const timestamp t = fakegraph::utc(item.at(key).get<std::string>());
+    if ((lo && t <= *lo) || (hi && t >= *hi)) continue;
+    rows.emplace_back(t, item.at("id").get<std::string>());
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  std::vector<std::string> out;
+  for (const auto& row : rows) out.push_back(row.second);
+  return out;
+}
+
+// A chat's messages in random changes: `step()` moves the clock 5 s on and adds a message
+// (sent at a random earlier minute), or edits, reacts to or deletes one whose last change is
+// not later than the clock (messages may have been sent after it: then a change moves a
+// message into the middle of the lastModifiedDateTime order, not to its newest end).
+struct churn {
+  churn(fakegraph::graph& g_, std::string chat_, timestamp first_sent_)
+      : g(g_), chat(std::move(chat_)), first_sent(first_sent_) {}
+
+  fakegraph::graph& g;
+  std::string chat;
+  timestamp first_sent;
+  std::mt19937 rng{20261202};
+  std::map<std::string, timestamp> last_change;  // of every message not deleted
+  int added = 0;
+
+  std::size_t pick(std::size_t n) { return static_cast<std::size_t>(rng() % n); }
+  void add(timestamp sent) {
+    fakegraph::message_spec m{pick(2) ? "adele@contoso.com" : "megan@contoso.com",
+                              "message " + std::to_string(added), sent};
+    m.id = "m" + std::to_string(added++);
+    last_change[g.add_message(chat, m)] = sent;
+  }
+  void step() {
+    g.clock().advance(std::chrono::seconds(5));
+    const timestamp now = g.clock().now();
+    std::vector<std::string> changeable;
+    for (const auto& [id, t] : last_change)
+      if (t <= now) changeable.push_back(id);
+    const std::size_t op = changeable.empty() ? 0 : pick(4);
+    if (op == 0) {  // sent at a whole minute, so that times are shared and ids decide
+      add(first_sent +
+          static_cast<timestamp>(pick(static_cast<std::size_t>((now - first_sent) / minute))) *
+              minute);
+      return;
+    }
+    const std::string id = changeable[pick(changeable.size())];
+    if (op == 3 && last_change.size() > 1) {
+      g.delete_message(chat, id);
+      last_change.erase(id);
+      return;
+    }
+    if (op == 1)
+      g.edit_message(chat, id, "edited at " + fakegraph::format_time(now));
+    else
+      g.add_reaction(chat, id, pick(2) ? "adele@contoso.com" : "megan@contoso.com",
+                     pick(2) ? "like" : "heart");
+    last_change[id] = now;
+  }
+};
+
+}  // namespace
+
+TEST_CASE("Chat messages: a walk under changes gives what the chat held when it began, in order",
+          "[list_chat_messages]") {
+  fakegraph::graph g;
+  const timestamp start = fakegraph::utc("2026-10-01T09:00:00Z");
+  g.clock().set(start + 30 * minute);  // half the messages are sent after it
+  for (const char* upn : {"adele@contoso.com", "megan@contoso.com", "lee@contoso.com"}) {
+    g.add_user({upn});
+    g.add_token(upn, fakegraph::delegated(upn, {"Chat.Read"}));
+  }
+  g.add_token("app", fakegraph::app_only(g.add_application("Exporter"), {"Chat.Read.All"}));
+  auto spec = fakegraph::chat_spec::group(
+      {"adele@contoso.com", "megan@contoso.com", "lee@contoso.com"}, "Walks");
+  spec.created = start - 24 * 60 * minute;
+  spec.members[2].visible_history_start = start + 30 * minute;  // Lee sees the later half
+  churn c(g, g.add_chat(spec), start);
+  for (int i = 0; i < 150; ++i) c.add(start + static_cast<timestamp>(c.pick(60)) * minute);
+  for (int i = 0; i < 20; ++i) c.step();
+
+  const std::string lo = "2026-10-01T09:20:00Z", hi = "2026-10-01T11:00:00Z";
+  struct walk {
+    const char* token;
+    std::string query;
+    const char* key;  // the order's property
+    std::optional<timestamp> lo, hi;
+  };
+  const std::vector<walk> walks = {
+      {"app", "?$top=7", "lastModifiedDateTime", {}, {}},
+      {"adele@contoso.com", "?$top=5&$orderby=createdDateTime desc", "createdDateTime", {}, {}},
+      {"lee@contoso.com", "?$top=3", "lastModifiedDateTime", {}, {}},
+      {"lee@contoso.com", "?$top=4&$orderby=createdDateTime desc", "createdDateTime", {}, {}},
+      {"app",
+       "?$top=6&$filter=lastModifiedDateTime gt " + lo + " and lastModifiedDateTime lt " + hi,
+       "lastModifiedDateTime", fakegraph::utc(lo), fakegraph::utc(hi)},
+      {"app",
+       "?$top=5&$orderby=createdDateTime desc&$filter=createdDateTime lt " + lo,
+       "createdDateTime",
+       {},
+       fakegraph::utc(lo)},
+      {"megan@contoso.com", "?$top=50", "lastModifiedDateTime", {}, {}},
+  };
+  for (const walk& w : walks) {
+    CAPTURE(w.token, w.query);
+    // The chat as the walk's reader sees it when it begins, through another endpoint.
+    const std::string reader = std::string(w.token) == "app" ? "adele@contoso.com" : w.token;
+    const auto now =
+        follow_links(g, "/v1.0/users/" + reader + "/chats/getAllMessages?model=B&$top=50", "app");
+    REQUIRE(now.last.status == 200);
+    const std::vector<std::string> expected = expected_walk(now.items, w.key, w.lo, w.hi);
+    REQUIRE(expected.size() > 10);
+
+    std::vector<std::string> got;
+    std::string link =
+        url(w.token == std::string("app") ? "chats/" : "me/chats/", c.chat, "/messages" + w.query);
+    for (int page = 0; page < 1000 && !link.empty(); ++page) {
+      const auto r = get(g, link, w.token);
+      REQUIRE(r.status == 200);
+      const json body = r.json();
+      for (const std::string& id : ids_of(body)) got.push_back(id);
+      link = body.value("@odata.nextLink", "");
+      for (int i = 0; i < 3; ++i) c.step();  // changes between pages
+    }
+    CHECK(got == expected);
+  }
+}
+
+TEST_CASE("Chat messages: a seed's messages in any order page in order", "[list_chat_messages]") {
+  std::mt19937 rng(7);
+  json messages = json::array();
+  const timestamp start = fakegraph::utc("2026-10-01T09:00:00Z");
+  for (int i = 0; i < 60; ++i) {
+    const timestamp sent = start + static_cast<timestamp>(rng() % 20) * minute;
+    json m = {{"id", "s" + std::to_string(i)},
+              {"from", {{"user", "adele@contoso.com"}}},
+              {"createdDateTime", fakegraph::format_time(sent)},
+              {"body", {{"contentType", "text"}, {"content", "seeded"}}}};
+    if (rng() % 2)
+      m["lastModifiedDateTime"] =
+          fakegraph::format_time(sent + static_cast<timestamp>(rng() % 30) * minute);
+    messages.push_back(m);
+  }
+  const json seed = {
+      {"settings", {{"now", "2026-10-02T12:00:00Z"}, {"metering", "none"}}},
+      {"tenants", {{{"id", "b33cbe9f-8ebe-4f2a-912b-7e2a427f477f"}, {"displayName", "Contoso"}}}},
+      {"users",
+       {{{"id", "8b081ef6-4792-4def-b2c9-c363a1bf41d5"},
+         {"userPrincipalName", "adele@contoso.com"},
+         {"displayName", "Adele Vance"}},
+        {{"id", "0b1c6a96-b1f5-4ab2-8f4a-a46764e29b77"},
+         {"userPrincipalName", "megan@contoso.com"},
+         {"displayName", "Megan Bowen"}}}},
+      {"chats",
+       {{{"id", "19:0123456789abcdef0123456789abcdef@thread.v2"},
+         {"chatType", "group"},
+         {"topic", "Seeded"},
+         {"createdDateTime", "2026-10-01T08:00:00Z"},
+         {"members", {{{"user", "adele@contoso.com"}}, {{"user", "megan@contoso.com"}}}},
+         {"messages", messages}}}},
+      {"applications",
+       {{{"appId", "5d5f3b1c-7a1e-4c1a-9b1e-2f6a0c9d1e01"}, {"displayName", "Exporter"}}}},
+      {"tokens",
+       {{{"token", "adele"}, {"user", "adele@contoso.com"}, {"scopes", {"Chat.Read"}}},
+        {{"token", "app"},
+         {"application", "5d5f3b1c-7a1e-4c1a-9b1e-2f6a0c9d1e01"},
+         {"roles", {"Chat.Read.All"}}}}}};
+  const auto g = fakegraph::graph::from_json(seed);
+  const std::string path = "/v1.0/me/chats/19:0123456789abcdef0123456789abcdef@thread.v2/messages";
+  const auto all =
+      follow_links(g, "/v1.0/users/adele@contoso.com/chats/getAllMessages?$top=50", "app");
+  REQUIRE(all.items.size() == 60);
+  CHECK(follow_links(g, path + "?$top=7", "adele").ids() ==
+        expected_walk(all.items, "lastModifiedDateTime", {}, {}));
+  CHECK(follow_links(g, path + "?$top=7&$orderby=createdDateTime desc", "adele").ids() ==
+        expected_walk(all.items, "createdDateTime", {}, {}));
 }

@@ -3,7 +3,7 @@
 
 #include "list_chat_messages.hpp"
 
-#include <algorithm>  // std::partial_sort, std::min
+#include <algorithm>  // std::partial_sort, partition_point, sort, unique, min
 #include <cstddef>    // std::size_t, std::ptrdiff_t
 #include <cstdint>    // std::uint64_t
 #include <string>     // std::string, std::to_string
@@ -88,18 +88,59 @@ FAKEGRAPH_INLINE response list_chat_messages(const endpoint_call& call) {
     return ta != tb ? ta > tb : ida < idb;
   };
   const chat_member* member = viewer ? call.world.member_of(c, viewer->id) : nullptr;
-  std::vector<row> rows;
-  for (const stored_message& m : found->messages()) {
-    if (m.seq > as_of || (member && !sees(*member, m))) continue;
-    const timestamp key =
-        order == chat_message_order::created ? m.created : m.last_modified_as_of(as_of);
-    if (filter &&
-        ((filter->after && key <= *filter->after) || (filter->before && key >= *filter->before)))
-      continue;
-    if (from && !before(after_time, from->key[1], key, m.id)) continue;
-    rows.push_back({key, &m});
-  }
+  // A key (with its message's id) too new for this page: at or after the filter's upper bound,
+  // or not after the cursor. Too old: at or before the filter's lower bound.
+  const auto too_new = [&](timestamp key, const std::string& id) {
+    return (filter && filter->before && key >= *filter->before) ||
+           (from && !before(after_time, from->key[1], key, id));
+  };
+  const auto too_old = [&](timestamp key) {
+    return filter && filter->after && key <= *filter->after;
+  };
+  const auto belongs = [&](const stored_message& m, timestamp key) {
+    return m.seq <= as_of && (!member || sees(*member, m)) && !too_new(key, m.id) && !too_old(key);
+  };
+  const message_log& log = found->log();
+  const bool by_created = order == chat_message_order::created;
+  const auto key_now = [&](const stored_message& m) {
+    return by_created ? m.created : m.last_modified;
+  };
   const auto limit = static_cast<std::size_t>(top);
+  std::vector<row> rows;
+
+  // The messages whose key is what it was when the walk began, read from the order's index
+  // backwards, from the cursor (or the filter's upper bound) on: O(page + log n), plus the
+  // messages skipped for being sent or moved since the walk began or hidden from the member.
+  const std::vector<std::uint32_t>& index = by_created ? log.by_created : log.by_modified;
+  const auto end = std::partition_point(index.begin(), index.end(), [&](std::uint32_t at) {
+    const stored_message& m = log.messages[at];
+    return !too_new(key_now(m), m.id);
+  });
+  for (auto it = end; it != index.begin() && rows.size() <= limit;) {
+    const stored_message& m = log.messages[*--it];
+    const timestamp key = key_now(m);
+    // Every message further on has a key no later than this one, and a member sees a message
+    // only from its createdDateTime, which is no later than any of its keys.
+    if (too_old(key) || (member && key < member->visible_history_start)) break;
+    if (!by_created && m.last_modified_as_of(as_of) != key) continue;  // moved: below
+    if (belongs(m, key)) rows.push_back({key, &m});
+  }
+  // The messages that moved in the lastModifiedDateTime order since the walk began, at their
+  // place as it was then.
+  if (!by_created) {
+    std::vector<std::uint32_t> moved;
+    for (auto it = std::partition_point(log.moved.begin(), log.moved.end(),
+                                        [&](const auto& change) { return change.first <= as_of; });
+         it != log.moved.end(); ++it)
+      moved.push_back(it->second);
+    std::sort(moved.begin(), moved.end());
+    moved.erase(std::unique(moved.begin(), moved.end()), moved.end());
+    for (const std::uint32_t at : moved) {
+      const stored_message& m = log.messages[at];
+      const timestamp key = m.last_modified_as_of(as_of);
+      if (key != m.last_modified && belongs(m, key)) rows.push_back({key, &m});
+    }
+  }
   const bool more = rows.size() > limit;
   const auto shown = rows.begin() + static_cast<std::ptrdiff_t>(std::min(rows.size(), limit));
   std::partial_sort(rows.begin(), shown, rows.end(), [&](const row& a, const row& b) {

@@ -3,7 +3,7 @@
 
 #include "store.hpp"
 
-#include <algorithm>  // std::lower_bound, upper_bound, find, sort, is_sorted, max, all_of
+#include <algorithm>  // std::lower_bound, upper_bound, find, rotate, sort, is_sorted, max…
 
 #include "detail/inline.hpp"
 
@@ -40,9 +40,75 @@ FAKEGRAPH_INLINE void message_log::index_last() {
 FAKEGRAPH_INLINE void message_log::reserve(std::size_t n) {
   messages.reserve(n);
   latest.reserve(n);
+  by_created.reserve(n);
+  by_modified.reserve(n);
   std::size_t slots = 16;
   while (slots < 2 * n) slots *= 2;
   if (slots > slots_.size()) rehash(slots);
+}
+
+/// The order of by_created (key: created) and by_modified (key: last_modified) over positions
+/// in a log's messages: the earlier key first, then the greater id.
+template <timestamp stored_message::*key>
+struct by_time {
+  const std::vector<stored_message>& messages;
+  bool operator()(std::uint32_t a, std::uint32_t b) const {
+    const stored_message& x = messages[a];
+    const stored_message& y = messages[b];
+    return x.*key != y.*key ? x.*key < y.*key : x.id > y.id;
+  }
+};
+using by_created_time = by_time<&stored_message::created>;
+using by_modified_time = by_time<&stored_message::last_modified>;
+
+FAKEGRAPH_INLINE void message_log::index_last_by_time(bool bulk) {
+  const auto last = static_cast<std::uint32_t>(messages.size() - 1);
+  if (bulk) {
+    by_created.push_back(last);
+    by_modified.push_back(last);
+    return;
+  }
+  // Messages mostly come newest last: then these are appends.
+  by_created.insert(
+      std::upper_bound(by_created.begin(), by_created.end(), last, by_created_time{messages}),
+      last);
+  by_modified.insert(
+      std::upper_bound(by_modified.begin(), by_modified.end(), last, by_modified_time{messages}),
+      last);
+}
+
+FAKEGRAPH_INLINE void message_log::reindex_modified(std::uint32_t at, timestamp was,
+                                                    std::uint64_t seq) {
+  const stored_message& m = messages[at];
+  if (m.last_modified == was) return;
+  // Its old place: the index is ordered by the times before this change.
+  const auto old_place = std::lower_bound(
+      by_modified.begin(), by_modified.end(), at, [&](std::uint32_t e, std::uint32_t) {
+        if (e == at) return false;  // it is where `was` puts it
+        const stored_message& x = messages[e];
+        return x.last_modified != was ? x.last_modified < was : x.id > m.id;
+      });
+  const auto it = old_place != by_modified.end() && *old_place == at
+                      ? old_place
+                      : std::find(by_modified.begin(), by_modified.end(), at);
+  const by_modified_time before{messages};
+  if (m.last_modified > was) {  // the usual case: a change moves it later
+    std::rotate(it, it + 1, std::lower_bound(it + 1, by_modified.end(), at, before));
+  } else {
+    const auto place = std::upper_bound(by_modified.begin(), it, at, before);
+    std::rotate(place, it, it + 1);
+  }
+  moved.emplace_back(seq, at);
+}
+
+FAKEGRAPH_INLINE bool message_log::page_indexes_sorted() const {
+  return std::is_sorted(by_created.begin(), by_created.end(), by_created_time{messages}) &&
+         std::is_sorted(by_modified.begin(), by_modified.end(), by_modified_time{messages});
+}
+
+FAKEGRAPH_INLINE void message_log::sort_page_indexes() {
+  std::sort(by_created.begin(), by_created.end(), by_created_time{messages});
+  std::sort(by_modified.begin(), by_modified.end(), by_modified_time{messages});
 }
 
 FAKEGRAPH_INLINE void message_log::place(std::uint32_t at) {
@@ -553,6 +619,7 @@ FAKEGRAPH_INLINE void record_change(world_state& w, message_ref ref, chat_messag
   const std::uint64_t seq = w.next_seq++;
   sm.earlier_modified.emplace_back(seq, replaced);
   sm.changed = seq;
+  if (!w.bulk_loading) log.reindex_modified(ref.message, replaced, seq);  // else sorted after
   w.max_modify_lag = std::max(w.max_modify_lag, sm.last_modified - sm.created);
   for (const auto& member : sc.data.members)
     if (sees(member, sm))
@@ -739,6 +806,7 @@ FAKEGRAPH_INLINE message_ref add_message(world_state& w, const std::string& chat
   log.messages.push_back(std::move(sm));
   log.index_last();
   log.latest.push_back(best);
+  log.index_last_by_time(w.bulk_loading);
   for (const auto& member : sc.data.members)
     if (sees(member, log.messages[mi])) {
       const std::string key = to_lower(member.user_id);
@@ -926,6 +994,8 @@ FAKEGRAPH_INLINE void finish_bulk_load(world_state& w) {
       changed.shrink_to_fit();
     }
   };
+  for (stored_chat& c : w.chats)
+    if (!c.log().page_indexes_sorted()) c.log_to_change().sort_page_indexes();
   finish(w.messages_of_user, [&](message_ref a, message_ref b) { return w.message_before(a, b); });
   finish(w.chats_of_user, [&](std::uint32_t a, std::uint32_t b) { return w.chat_before(b, a); });
   for (auto& [key, shared] : w.changes_of_user)  // in seq order already

@@ -136,6 +136,15 @@ class message_log {
   std::vector<stored_message> messages;
   // latest[i]: index of the newest message (createdDateTime, then id) among messages[0..i].
   std::vector<std::uint32_t> latest;
+  // List messages' orders: positions in `messages` by createdDateTime and by
+  // lastModifiedDateTime, each ascending, then id descending, so that a page (newest first,
+  // then id) is read from the back and new or changed messages are appended. While a seed
+  // loads they are appended to and sort_page_indexes() sorts them once.
+  std::vector<std::uint32_t> by_created;
+  std::vector<std::uint32_t> by_modified;
+  // (seq, position) of every change that moved a message in by_modified, seqs growing: a walk
+  // that began before such a change still orders the message by its earlier time.
+  std::vector<std::pair<std::uint64_t, std::uint32_t>> moved;
   // The messages' bodies one after another: one allocation for a chat's bodies, not one a
   // message. A change appends its new body (a log is copied before it changes).
   std::string bodies;
@@ -153,6 +162,18 @@ class message_log {
 
   /// Room for `n` messages in all, so that a chat's messages are not moved as it grows.
   void reserve(std::size_t n);
+
+  /// Puts the last message of `messages` into by_created and by_modified, in order, or at their
+  /// ends while a seed loads (`bulk`).
+  void index_last_by_time(bool bulk);
+
+  /// Moves messages[at], whose lastModifiedDateTime was `was` until change `seq`, to its place
+  /// in by_modified, and records the move in `moved`.
+  void reindex_modified(std::uint32_t at, timestamp was, std::uint64_t seq);
+
+  /// Whether by_created and by_modified are in order, and puts them in order (after a load).
+  bool page_indexes_sorted() const;
+  void sort_page_indexes();
 
  private:
   // The id index: an open-addressing table of positions in `messages`, at most half full, so
@@ -203,6 +224,8 @@ class stored_chat {
 
   const std::vector<stored_message>& messages() const { return log_.get().messages; }
   const std::vector<std::uint32_t>& latest() const { return log_.get().latest; }
+  /// The log, to read it.
+  const message_log& log() const { return log_.get(); }
   /// Where the message with id `id` is in messages(), or none.
   std::optional<std::uint32_t> position_of(std::string_view id) const {
     return log_.get().position_of(id);
