@@ -48,18 +48,17 @@ FAKEGRAPH_INLINE void message_log::reserve(std::size_t n) {
 }
 
 /// The order of by_created (key: created) and by_modified (key: last_modified) over positions
-/// in a log's messages: the earlier key first, then the greater id.
-template <timestamp stored_message::*key>
+/// in a log's messages: the earlier key first, then the greater id. The key is a value, not a
+/// template argument, so that both indexes share one instantiation of each algorithm.
 struct by_time {
   const std::vector<stored_message>& messages;
+  timestamp stored_message::*key;
   bool operator()(std::uint32_t a, std::uint32_t b) const {
     const stored_message& x = messages[a];
     const stored_message& y = messages[b];
     return x.*key != y.*key ? x.*key < y.*key : x.id > y.id;
   }
 };
-using by_created_time = by_time<&stored_message::created>;
-using by_modified_time = by_time<&stored_message::last_modified>;
 
 FAKEGRAPH_INLINE void message_log::index_last_by_time(bool bulk) {
   const auto last = static_cast<std::uint32_t>(messages.size() - 1);
@@ -69,12 +68,12 @@ FAKEGRAPH_INLINE void message_log::index_last_by_time(bool bulk) {
     return;
   }
   // Messages mostly come newest last: then these are appends.
-  by_created.insert(
-      std::upper_bound(by_created.begin(), by_created.end(), last, by_created_time{messages}),
-      last);
-  by_modified.insert(
-      std::upper_bound(by_modified.begin(), by_modified.end(), last, by_modified_time{messages}),
-      last);
+  by_created.insert(std::upper_bound(by_created.begin(), by_created.end(), last,
+                                     by_time{messages, &stored_message::created}),
+                    last);
+  by_modified.insert(std::upper_bound(by_modified.begin(), by_modified.end(), last,
+                                      by_time{messages, &stored_message::last_modified}),
+                     last);
 }
 
 FAKEGRAPH_INLINE void message_log::reindex_modified(std::uint32_t at, timestamp was,
@@ -91,7 +90,7 @@ FAKEGRAPH_INLINE void message_log::reindex_modified(std::uint32_t at, timestamp 
   const auto it = old_place != by_modified.end() && *old_place == at
                       ? old_place
                       : std::find(by_modified.begin(), by_modified.end(), at);
-  const by_modified_time before{messages};
+  const by_time before{messages, &stored_message::last_modified};
   if (m.last_modified > was) {  // the usual case: a change moves it later
     std::rotate(it, it + 1, std::lower_bound(it + 1, by_modified.end(), at, before));
   } else {
@@ -102,13 +101,16 @@ FAKEGRAPH_INLINE void message_log::reindex_modified(std::uint32_t at, timestamp 
 }
 
 FAKEGRAPH_INLINE bool message_log::page_indexes_sorted() const {
-  return std::is_sorted(by_created.begin(), by_created.end(), by_created_time{messages}) &&
-         std::is_sorted(by_modified.begin(), by_modified.end(), by_modified_time{messages});
+  return std::is_sorted(by_created.begin(), by_created.end(),
+                        by_time{messages, &stored_message::created}) &&
+         std::is_sorted(by_modified.begin(), by_modified.end(),
+                        by_time{messages, &stored_message::last_modified});
 }
 
 FAKEGRAPH_INLINE void message_log::sort_page_indexes() {
-  std::sort(by_created.begin(), by_created.end(), by_created_time{messages});
-  std::sort(by_modified.begin(), by_modified.end(), by_modified_time{messages});
+  std::sort(by_created.begin(), by_created.end(), by_time{messages, &stored_message::created});
+  std::sort(by_modified.begin(), by_modified.end(),
+            by_time{messages, &stored_message::last_modified});
 }
 
 FAKEGRAPH_INLINE void message_log::place(std::uint32_t at) {
